@@ -1,0 +1,91 @@
+"""storyhub: patient stories, submitted, moderated and read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+
+from config import INSTANCE_DIR, Config, config_from_environment, resolve_secret_key
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
+    """Create the app. `config` is a config class, or overrides on top of the environment's."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(PROJECT_DIR / "templates"),
+    )
+    config_class = config if isinstance(config, type) else config_from_environment()
+    app.config.from_object(config_class)
+    app.config["SECRET_KEY"] = resolve_secret_key(config_class)
+    app.config["RATELIMIT_STORAGE_URI"] = config_class.ratelimit_storage_uri()
+    if isinstance(config, Mapping):
+        app.config.update(config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from storyhub import cli, errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from storyhub import models
+    from storyhub.extensions import (
+        babel,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        ui_locale,
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=ui_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to moderate."
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.get(models.User, int(user_id))
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Enforce foreign keys, and let readers and one writer work at once (WAL)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from storyhub import auth, health, moderate, reader, submit
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(reader.bp)
+    app.register_blueprint(submit.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(moderate.bp)

@@ -1,0 +1,69 @@
+"""Friendly error pages; a failed story POST comes back filled in, never lost."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from storyhub.extensions import db
+
+log = logging.getLogger(__name__)
+
+STORY_FORM_MESSAGES = {
+    429: "You have sent several forms in a short time, so we paused for a moment. Nothing is "
+    "lost: your story is below. Please wait a minute, then press “Submit story” again.",
+    500: "Something went wrong on our side and your story was not saved yet. Nothing is lost: "
+    "it is below. Please press “Submit story” again in a moment.",
+    503: "The site cannot reach its database right now and your story was not saved yet. "
+    "Nothing is lost: it is below. Please try again in a few minutes.",
+}
+
+
+def _refilled_story_form(status: int) -> Any | None:
+    """If the failed request was a story submission, re-render the form with what was typed."""
+    if request.method != "POST" or request.endpoint != "submit.submit_story_page":
+        return None
+    from storyhub.submit.routes import render_story_form, story_form
+
+    try:
+        form = story_form(request.form)
+    except sa.exc.SQLAlchemyError:  # the database is what failed: render without choices
+        db.session.rollback()
+        return None
+    return render_story_form(form, status, STORY_FORM_MESSAGES[status])
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if error.code == 429:
+            refilled = _refilled_story_form(429)
+            if refilled:
+                return refilled
+        return render_template("error.html", error=error, code=error.code), error.code or 500
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_unavailable(error: sa.exc.OperationalError) -> Any:
+        db.session.rollback()
+        log.warning("database unavailable: %s", type(error.orig).__name__)
+        return _refilled_story_form(503) or (render_template("error.html", code=503), 503)
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception) -> Any:
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        # Log the type and place only: the exception's text could quote submitted data.
+        log.error(
+            "unhandled %s on %s %s\n%s",
+            type(error).__name__,
+            request.method,
+            request.path,
+            "".join(traceback.format_tb(error.__traceback__)),
+        )
+        return _refilled_story_form(500) or (render_template("error.html", code=500), 500)

@@ -1,0 +1,97 @@
+"""Names of countries and languages, from Babel's CLDR data and pycountry's code list."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from flask_babel import get_locale
+
+# Offered first in the language menu: the languages the first community writes in most.
+COMMON_LANGUAGES = ("en", "it", "es", "fr", "de", "pt", "nl", "pl", "ro", "el", "tr", "ar")
+
+
+def current_locale() -> str:
+    locale = get_locale()
+    return str(locale) if locale else "en"
+
+
+@lru_cache(maxsize=64)
+def _locale(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def normalise_language_tag(tag: str) -> str | None:
+    """Return the canonical BCP 47 form of `tag` ("pt_br" → "pt-BR"), or None if unknown."""
+    tag = (tag or "").strip()
+    if not tag or len(tag) > 35:
+        return None
+    locale = _locale(tag)
+    if locale is None:
+        return None
+    return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
+
+
+def language_name(tag: str, in_locale: str | None = None) -> str:
+    """Return the name of language `tag` in `in_locale` (default: the UI language)."""
+    locale = _locale(tag)
+    display = _locale(in_locale or current_locale()) or _locale("en")
+    if locale is None or display is None:
+        return tag
+    name = locale.get_display_name(display) or tag
+    return name[:1].upper() + name[1:]
+
+
+def language_autonym(tag: str) -> str:
+    """Return the language's own name for itself: "Italiano", "Español", "English"."""
+    return language_name(tag, tag)
+
+
+@lru_cache(maxsize=8)
+def _language_choices(in_locale: str) -> tuple[tuple[str, str], ...]:
+    display = _locale(in_locale) or _locale("en")
+    assert display is not None
+    others = sorted(
+        (
+            (code, name[:1].upper() + name[1:])
+            for code, name in display.languages.items()
+            if len(code) == 2 and code not in COMMON_LANGUAGES and _locale(code) is not None
+        ),
+        key=lambda item: item[1].casefold(),
+    )
+    common = tuple((code, language_name(code, in_locale)) for code in COMMON_LANGUAGES)
+    return common + tuple(others)
+
+
+def language_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
+    """Return (tag, name) pairs: common languages first, then every other, by name."""
+    return list(_language_choices(in_locale or current_locale()))
+
+
+def country_name(code: str, in_locale: str | None = None) -> str:
+    display = _locale(in_locale or current_locale()) or _locale("en")
+    assert display is not None
+    name = display.territories.get(code)
+    if name:
+        return name
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country else code
+
+
+@lru_cache(maxsize=8)
+def _country_choices(in_locale: str) -> tuple[tuple[str, str], ...]:
+    pairs = ((c.alpha_2, country_name(c.alpha_2, in_locale)) for c in pycountry.countries)
+    return tuple(sorted(pairs, key=lambda item: item[1].casefold()))
+
+
+def country_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
+    """Return (ISO 3166-1 alpha-2, name in the UI language) for every country, by name."""
+    return list(_country_choices(in_locale or current_locale()))
+
+
+def is_country_code(code: str) -> bool:
+    return len(code) == 2 and code.isupper() and pycountry.countries.get(alpha_2=code) is not None

@@ -1,0 +1,28 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+
+from storyhub.models.audit import ModerationEvent
+from storyhub.models.people import Submitter, User, UserRole
+from storyhub.models.story import (
+    Relation,
+    Story,
+    StoryStatus,
+    story_diagnoses,
+    story_topics,
+)
+from storyhub.models.taxonomy import Diagnosis, DiagnosisName, Topic, TopicText
+
+__all__ = [
+    "Diagnosis",
+    "DiagnosisName",
+    "ModerationEvent",
+    "Relation",
+    "Story",
+    "StoryStatus",
+    "Submitter",
+    "Topic",
+    "TopicText",
+    "User",
+    "UserRole",
+    "story_diagnoses",
+    "story_topics",
+]

@@ -1,0 +1,63 @@
+"""People: submitters (private, never joined into public queries) and moderator accounts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from storyhub.extensions import db
+from storyhub.models._types import UTCDateTime, utcnow
+
+
+class Submitter(db.Model):
+    """Who sent a story: private e-mail, hashed manage token and the consent they gave."""
+
+    __tablename__ = "submitters"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    manage_token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    consent_publish_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    consent_text_version: so.Mapped[str | None] = so.mapped_column(sa.String(40))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:  # never the e-mail: reprs end up in logs
+        return f"<Submitter {self.id}>"
+
+
+class UserRole(enum.StrEnum):
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    role: so.Mapped[UserRole] = so.mapped_column(
+        sa.Enum(
+            UserRole, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

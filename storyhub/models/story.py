@@ -1,0 +1,135 @@
+"""Stories, their translations and updates, and their links to diagnoses and topics."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from storyhub.extensions import db
+from storyhub.models._types import UTCDateTime, utcnow
+from storyhub.models.people import Submitter
+from storyhub.models.taxonomy import Diagnosis, Topic
+
+
+class StoryStatus(enum.StrEnum):
+    PENDING = "pending"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    ERASED = "erased"
+
+
+class Relation(enum.StrEnum):
+    SELF = "self"
+    FAMILY = "family"
+    PARTNER = "partner"
+    CAREGIVER = "caregiver"
+    FRIEND = "friend"
+    OTHER = "other"
+
+
+def _str_enum(enum_class: type[enum.StrEnum]) -> sa.Enum:
+    return sa.Enum(
+        enum_class,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+story_diagnoses = sa.Table(
+    "story_diagnoses",
+    db.metadata,
+    sa.Column("story_id", sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("diagnosis_id", sa.ForeignKey("diagnoses.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_story_diagnoses_diagnosis_id", "diagnosis_id"),
+)
+
+story_topics = sa.Table(
+    "story_topics",
+    db.metadata,
+    sa.Column("story_id", sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("topic_id", sa.ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_story_topics_topic_id", "topic_id"),
+)
+
+
+class Story(db.Model):
+    __tablename__ = "stories"
+    __table_args__ = (
+        sa.Index("ix_stories_status_published_at", "status", "published_at"),
+        sa.Index("ix_stories_status_submitted_at", "status", "submitted_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    status: so.Mapped[StoryStatus] = so.mapped_column(
+        _str_enum(StoryStatus), default=StoryStatus.PENDING
+    )
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    # The text exactly as submitted (private); body_html is the sanitised text readers see.
+    body_text: so.Mapped[str] = so.mapped_column(sa.Text)
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text)
+    excerpt: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    author_name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    relation: so.Mapped[Relation] = so.mapped_column(_str_enum(Relation), default=Relation.SELF)
+    relation_detail: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    country: so.Mapped[str] = so.mapped_column(sa.String(2), index=True)
+    language: so.Mapped[str] = so.mapped_column(sa.String(35), index=True)
+    moderator_message: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    updated_at: so.Mapped[datetime] = so.mapped_column(
+        UTCDateTime(), default=utcnow, onupdate=utcnow
+    )
+    version: so.Mapped[int] = so.mapped_column(default=1)
+
+    # A random key from the form: a double click or re-POST finds the story it already made.
+    idempotency_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    submitter_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("submitters.id", ondelete="SET NULL"), index=True
+    )
+    translation_of_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("stories.id"), index=True
+    )
+    update_of_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stories.id"), index=True)
+
+    submitter: so.Mapped[Submitter | None] = so.relationship()
+    diagnoses: so.Mapped[list[Diagnosis]] = so.relationship(
+        secondary=story_diagnoses, order_by="Diagnosis.position"
+    )
+    topics: so.Mapped[list[Topic]] = so.relationship(
+        secondary=story_topics, order_by="Topic.position"
+    )
+    translation_of: so.Mapped[Story | None] = so.relationship(
+        remote_side=[id], foreign_keys=[translation_of_id], back_populates="translations"
+    )
+    translations: so.Mapped[list[Story]] = so.relationship(
+        foreign_keys=[translation_of_id], back_populates="translation_of", order_by="Story.id"
+    )
+    update_of: so.Mapped[Story | None] = so.relationship(
+        remote_side=[id], foreign_keys=[update_of_id], back_populates="updates"
+    )
+    updates: so.Mapped[list[Story]] = so.relationship(
+        foreign_keys=[update_of_id], back_populates="update_of", order_by="Story.submitted_at"
+    )
+
+    # SQLAlchemy adds "AND version = :old" to every UPDATE: a concurrent writer raises
+    # StaleDataError instead of silently overwriting.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind(self) -> str:
+        if self.translation_of_id:
+            return "translation"
+        if self.update_of_id:
+            return "update"
+        return "story"
+
+    def __repr__(self) -> str:
+        return f"<Story {self.id} {self.status}>"

@@ -1,0 +1,1 @@
+"""Business rules and transactions. Views call these; these commit."""

@@ -1,0 +1,32 @@
+"""Domain errors that views turn into messages next to the form."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from storyhub.models import Story
+
+
+class ServiceError(Exception):
+    """A rule said no; the message is safe to show to the person who asked."""
+
+
+class StaleStoryError(ServiceError):
+    """The story changed since the form was loaded."""
+
+    def __init__(self, story: Story) -> None:
+        super().__init__(
+            "Someone else changed this story while you were reviewing it "
+            f"(it is now {story.status.value.replace('_', ' ')}). Your edits are kept below: "
+            "check the current state, then decide again."
+        )
+        self.story = story
+
+
+class TransitionNotAllowed(ServiceError):
+    pass
+
+
+class ReasonRequired(ServiceError):
+    pass
