@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SQLITE_TEST_URL := sqlite://
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
+export STORYHUB_TEST_REDIS_URL := $(REDIS_TEST_URL)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-sqlite test-postgres lint format install chromium check-postgres bench clean

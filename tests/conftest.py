@@ -11,6 +11,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from werkzeug.serving import make_server
 
 from storyhub import create_app
 from storyhub.extensions import db
-from storyhub.models import User, UserRole
+from storyhub.models import UserRole
 from storyhub.services import accounts
 
 TEST_DATABASE_URL = os.environ.get("STORYHUB_TEST_DATABASE_URL", "sqlite://")
@@ -91,12 +92,18 @@ def demo(app: Flask) -> None:
         load_demo()
 
 
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str
+    password: str
+
+
 @pytest.fixture
-def moderator(app: Flask) -> User:
+def moderator(app: Flask) -> Account:
     with app.app_context():
         user = accounts.create_user(MODERATOR_EMAIL, MODERATOR_PASSWORD, UserRole.MODERATOR)
-        db.session.expunge(user)
-        return user
+        return Account(user.id, user.email, MODERATOR_PASSWORD)
 
 
 def csrf_token(html: str) -> str:

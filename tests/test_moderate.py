@@ -187,3 +187,25 @@ def test_logout_needs_post_with_csrf(client, moderator, auth):
     assert client.get("/logout").status_code == 405
     client.post("/logout", data={"csrf_token": "forged"})
     assert client.get("/moderate/").status_code == 200
+
+
+def test_review_form_starts_with_the_submitted_diagnoses(
+    app, client, demo, moderator, auth, submit
+):
+    submit()
+    story_id = _pending_id(app)
+    auth.login()
+    html = client.get(f"/moderate/stories/{story_id}").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*name="diagnoses"[^>]*value="limited-cutaneous-ssc"', html)
+    assert not re.search(r'<input checked[^>]*name="diagnoses"[^>]*value="morphea"', html)
+
+
+def test_approving_without_a_diagnosis_is_refused(app, client, demo, moderator, auth, submit):
+    submit()
+    story_id = _pending_id(app)
+    auth.login()
+    response = _decide(client, story_id, "approve", diagnoses=[])
+    assert response.status_code == 400
+    assert "Choose at least one diagnosis before publishing." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Story, story_id).status is StoryStatus.PENDING

@@ -65,8 +65,9 @@ def review(story_id: int) -> Any:
     if form.is_submitted() is False:
         form = decision_form(
             story,
-            obj=story,
             data={
+                "title": story.title,
+                "excerpt": story.excerpt,
                 "body": story.body_html,
                 "diagnoses": [d.slug for d in story.diagnoses],
                 "topics": [t.slug for t in story.topics],

@@ -30,3 +30,7 @@ class TransitionNotAllowed(ServiceError):
 
 class ReasonRequired(ServiceError):
     pass
+
+
+class DiagnosisRequired(ServiceError):
+    pass

@@ -13,6 +13,7 @@ from storyhub.models import Diagnosis, ModerationEvent, Story, StoryStatus, Topi
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
 from storyhub.services.errors import (
+    DiagnosisRequired,
     ReasonRequired,
     StaleStoryError,
     TransitionNotAllowed,
@@ -104,6 +105,9 @@ def decide(
     from_status = story.status
     if edits is not None:
         _apply_edits(story, edits)
+    if transition.target is S.PUBLISHED and not story.diagnoses:
+        # Readers find stories by diagnosis; the teaser line names it.
+        raise DiagnosisRequired("Choose at least one diagnosis before publishing.")
     story.status = transition.target
     if transition.target is S.PUBLISHED and story.published_at is None:
         story.published_at = utcnow()

@@ -8,11 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.browser
+from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
 
-# tests/ is not a package, so the moderator fixture's credentials are repeated here.
-MODERATOR_EMAIL = "mod@example.org"
-MODERATOR_PASSWORD = "a long test password"
+pytestmark = pytest.mark.browser
 
 AUTHOR = "R.B."
 TITLE = "White fingers at the bus stop"
