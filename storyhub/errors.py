@@ -15,6 +15,8 @@ from storyhub.extensions import db
 log = logging.getLogger(__name__)
 
 STORY_FORM_MESSAGES = {
+    400: "Part of what you typed could not be stored. Nothing is lost: your story is below. "
+    "Please check it, then press “Submit story” again.",
     429: "You have sent several forms in a short time, so we paused for a moment. Nothing is "
     "lost: your story is below. Please wait a minute, then press “Submit story” again.",
     500: "Something went wrong on our side and your story was not saved yet. Nothing is lost: "
@@ -46,6 +48,13 @@ def init_app(app: Flask) -> None:
             if refilled:
                 return refilled
         return render_template("error.html", error=error, code=error.code), error.code or 500
+
+    @app.errorhandler(sa.exc.DataError)
+    def value_refused_by_database(error: sa.exc.DataError) -> Any:
+        # A value the forms let through but the database refused (a safety net, not a path).
+        db.session.rollback()
+        log.warning("database refused a value on %s %s", request.method, request.path)
+        return _refilled_story_form(400) or (render_template("error.html", code=400), 400)
 
     @app.errorhandler(sa.exc.OperationalError)
     def database_unavailable(error: sa.exc.OperationalError) -> Any:

@@ -3,6 +3,7 @@ a story that is not published, or a translation or update whose original is not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from storyhub.models import (
 )
 
 _Original = so.aliased(Story)
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def is_public() -> sa.ColumnElement[bool]:
@@ -112,11 +114,19 @@ def public_diagnoses() -> list[Diagnosis]:
     )
 
 
+def is_slug(value: str) -> bool:
+    return bool(SLUG_PATTERN.fullmatch(value))
+
+
 def topic_by_slug(slug: str) -> Topic | None:
+    if not is_slug(slug):  # nothing else can match, so the database is not asked
+        return None
     return db.session.scalar(sa.select(Topic).filter_by(slug=slug))
 
 
 def diagnosis_by_slug(slug: str) -> Diagnosis | None:
+    if not is_slug(slug):
+        return None
     return db.session.scalar(sa.select(Diagnosis).filter_by(slug=slug))
 
 
