@@ -31,8 +31,9 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from storyhub import cli, errors, templating
+    from storyhub import cli, errors, privacy, templating
 
+    privacy.install_log_redaction()
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import make_response
+from flask import current_app, make_response
 
 
 def no_store(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,3 +29,8 @@ def parse_int(value: str | None, default: int, low: int, high: int) -> int | Non
         return None
     number = int(value)
     return number if low <= number <= high else None
+
+
+def configured_limit(key: str) -> Callable[[], str]:
+    """Return a callable Flask-Limiter asks for the limit, read from the app's config."""
+    return lambda: current_app.config[key]

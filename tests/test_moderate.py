@@ -67,6 +67,7 @@ def test_queue_lists_pending_oldest_first(client, demo, moderator, auth, submit)
     html = client.get("/moderate/").get_data(as_text=True)
     assert html.index("A patch on my side") < html.index("Newest pending story")
     assert "Italy" in html and "English" in html
+    assert "Limited cutaneous systemic sclerosis" in html  # names, not slugs
 
 
 def test_approve_onto_topic_shows_teaser(app, client, demo, moderator, auth, submit):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from storyhub.auth import bp
@@ -12,7 +12,7 @@ from storyhub.auth.forms import LoginForm
 from storyhub.extensions import limiter
 from storyhub.forms import ActionForm
 from storyhub.services.accounts import authenticate
-from storyhub.views import no_store
+from storyhub.views import configured_limit, no_store
 
 
 def _safe_next(target: str | None) -> str:
@@ -25,7 +25,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
 @no_store
 def login() -> object:
     if current_user.is_authenticated:

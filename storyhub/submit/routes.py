@@ -18,7 +18,7 @@ from storyhub.services.submissions import (
 )
 from storyhub.submit import bp
 from storyhub.submit.forms import StoryForm
-from storyhub.views import no_store
+from storyhub.views import configured_limit, no_store
 
 CSRF_EXPIRED = (
     "Your session had expired, so the form could not be accepted yet. Nothing is lost: "
@@ -43,14 +43,8 @@ def render_story_form(form: StoryForm, status: int = 200, message: str = "") -> 
     return render_template("submit/form.html", form=form, message=message), status
 
 
-def submit_rate_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["SUBMIT_RATE_LIMIT"]
-
-
 @bp.route("/submit", methods=["GET", "POST"])
-@limiter.limit(submit_rate_limit, methods=["POST"])
+@limiter.limit(configured_limit("SUBMIT_RATE_LIMIT"), methods=["POST"])
 @no_store
 def submit_story_page() -> object:
     form = story_form()

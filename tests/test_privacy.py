@@ -1,0 +1,32 @@
+"""Private values stay private: no e-mail or manage token in pages or logs."""
+
+from __future__ import annotations
+
+import logging
+import urllib.request
+
+from tests.conftest import manage_token
+
+
+def test_manage_token_is_not_logged_by_the_server(live_server, demo, submit, caplog):
+    token = manage_token(submit().get_data(as_text=True))
+    with caplog.at_level(logging.INFO, logger="werkzeug"):
+        with urllib.request.urlopen(f"{live_server}/my/{token}") as response:
+            assert response.status == 200
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/my/[redacted]" in logged
+    assert token not in logged
+
+
+def test_submitter_email_is_on_no_public_page(client, demo, moderator, auth, submit):
+    submit(email="secret.person@example.net")
+    for url in (
+        "/",
+        "/stories/",
+        "/topics/calcinosis",
+        "/diagnoses/systemic-sclerosis",
+        "/languages/en",
+        "/topics/",
+        "/diagnoses/",
+    ):
+        assert "secret.person@example.net" not in client.get(url).get_data(as_text=True)
