@@ -31,9 +31,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from storyhub import cli, errors, privacy, templating
+    from storyhub import cli, errors, privacy, security, templating
 
     privacy.install_log_redaction()
+    security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

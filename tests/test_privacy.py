@@ -30,3 +30,13 @@ def test_submitter_email_is_on_no_public_page(client, demo, moderator, auth, sub
         "/diagnoses/",
     ):
         assert "secret.person@example.net" not in client.get(url).get_data(as_text=True)
+
+
+def test_security_headers_on_pages(client, demo):
+    for url in ("/", "/submit", "/topics/calcinosis", "/nope"):
+        headers = client.get(url).headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"]

@@ -12,6 +12,7 @@ from storyhub.extensions import db
 from storyhub.models import Diagnosis, ModerationEvent, Story, StoryStatus, Topic, User
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
+from storyhub.services import notify
 from storyhub.services.errors import (
     DiagnosisRequired,
     ReasonRequired,
@@ -122,6 +123,7 @@ def decide(
         reason=reason,
     )
     db.session.add(event)
+    notify.decision_made(story, event)
     try:
         db.session.commit()
     except StaleDataError:

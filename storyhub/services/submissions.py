@@ -21,6 +21,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt, plain_text_to_html
+from storyhub.services import notify
 
 # Recorded with each consent, so we know which wording a person agreed to.
 CONSENT_TEXT_VERSION = "publish-2026-11"
@@ -114,6 +115,7 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
             story_id=story.id, action="submit", from_status=None, to_status=story.status.value
         )
     )
+    notify.story_received(story, token)
     db.session.commit()
     return SubmissionReceipt(story, token)
 

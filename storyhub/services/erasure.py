@@ -1,0 +1,65 @@
+"""Erasure: wipe a story's words and personal data everywhere; keep only ids and actions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storyhub.extensions import db
+from storyhub.models import ModerationEvent, Story, StoryStatus
+
+
+def _story_family(story: Story) -> list[Story]:
+    """The story, its translations and updates, and their translations."""
+    family, frontier = [story], [story]
+    while frontier:
+        ids = [s.id for s in frontier]
+        frontier = list(
+            db.session.scalars(
+                sa.select(Story).where(
+                    sa.or_(Story.translation_of_id.in_(ids), Story.update_of_id.in_(ids))
+                )
+            )
+        )
+        family.extend(frontier)
+    return family
+
+
+def _wipe(story: Story) -> None:
+    story.title = story.body_text = story.body_html = story.excerpt = ""
+    story.author_name = story.relation_detail = story.moderator_message = ""
+    story.country = story.language = ""
+    story.idempotency_key = None
+    story.diagnoses = []
+    story.topics = []
+    if story.submitter is not None:
+        story.submitter.email = None
+
+
+def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[ModerationEvent]:
+    """Erase `story` and everything hanging off it, in one transaction; return the events.
+
+    Earlier events lose their free-text reasons (they may quote the story); their ids, actions
+    and states stay, so the record of decisions survives.
+    """
+    family = _story_family(story)
+    ids = [s.id for s in family]
+    db.session.execute(
+        sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
+    )
+    events = []
+    for member in family:
+        from_status = member.status
+        _wipe(member)
+        member.status = StoryStatus.ERASED
+        event = ModerationEvent(
+            story_id=member.id,
+            actor_id=actor_id,
+            action="erase",
+            from_status=from_status.value,
+            to_status=StoryStatus.ERASED.value,
+            reason=reason if member is story else "",
+        )
+        db.session.add(event)
+        events.append(event)
+    db.session.commit()
+    return events
