@@ -7,9 +7,10 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 PYTEST_WORKERS ?= 2
 export STORYHUB_TEST_REDIS_URL := $(REDIS_TEST_URL)
+export STORYHUB_TEST_PG_URL := $(PG_TEST_URL)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres lint format install chromium check-postgres bench clean
+.PHONY: run test test-sqlite test-postgres test-faults lint format install chromium check-postgres bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,12 +51,16 @@ format: install
 	$(BIN)/ruff format .
 
 test-sqlite: install chromium
-	STORYHUB_TEST_DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	STORYHUB_TEST_DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fault"
 
 test-postgres: install chromium check-postgres
-	STORYHUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+	STORYHUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fault"
 
-test: lint test-sqlite test-postgres
+# Kill gunicorn workers and restart PostgreSQL: alone, after the suites that share the server.
+test-faults: install check-postgres
+	$(BIN)/pytest -p no:cacheprovider -m fault
+
+test: lint test-sqlite test-postgres test-faults
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -55,8 +55,9 @@ class Config:
 
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
-    SUBMIT_RATE_LIMIT = "20 per hour;5 per minute"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Flask-Limiter syntax; operators tune them per deployment without a code change.
+    SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour;5 per minute")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
     TOPIC_TEASER_LIMIT = 50
     STORIES_PER_PAGE = 20

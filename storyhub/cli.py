@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import TextIO
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo
+from storyhub.services import accounts, demo, export
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
+stories_group = AppGroup("stories", help="Stories: exports for backups and access requests.")
 
 
 @users.command("create")
@@ -40,6 +43,18 @@ def load_demo() -> None:
     click.echo(summary)
 
 
+@stories_group.command("export")
+@click.option("--email", help="Only the stories sent from this e-mail (a person's access request).")
+@click.option(
+    "--output", type=click.File("w", encoding="utf-8"), default="-", help="File (default stdout)."
+)
+def export_stories_command(email: str | None, output: TextIO) -> None:
+    """Write stories, their submitters and decisions as JSON (contains personal data)."""
+    json.dump(export.export_stories(email), output, ensure_ascii=False, indent=2)
+    output.write("\n")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_group)
+    app.cli.add_command(stories_group)

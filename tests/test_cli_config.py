@@ -94,3 +94,20 @@ def test_migrations_upgrade_and_match_models(database_url, tmp_path):
     )
     assert check.returncode == 0, check.stderr + check.stdout
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+
+
+def test_stories_export_all_and_for_one_person(runner, demo):
+    import json
+
+    everything = json.loads(runner.invoke(args=["stories", "export"]).output)
+    assert everything["format"] == "storyhub-export/1"
+    assert len(everything["stories"]) >= 9
+    assert any(e["action"] == "approve" for e in everything["events"])
+    mine = json.loads(
+        runner.invoke(args=["stories", "export", "--email", "GIULIA.demo@example.org"]).output
+    )
+    assert {s["title"] for s in mine["stories"]} == {"I sassolini sotto la pelle"}
+    assert mine["stories"][0]["submitter"]["email"] == "giulia.demo@example.org"
+    assert mine["stories"][0]["body_submitted"].startswith("Per anni")
+    nobody = json.loads(runner.invoke(args=["stories", "export", "--email", "x@y.z"]).output)
+    assert nobody["stories"] == [] and nobody["events"] == []

@@ -1,0 +1,208 @@
+"""Faults a real deployment meets: a worker killed mid-request, the database restarting.
+
+These start real processes (gunicorn) or stop the machine's PostgreSQL, so they run on their
+own, one at a time, after the main suites: `make test-faults` (part of `make test`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import postgres_schema
+
+pytestmark = pytest.mark.fault
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+PG_URL = os.environ.get("STORYHUB_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    """Poll a condition with a deadline (waiting for an event, not sleeping for time)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _get_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+@contextmanager
+def _database(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'faults.sqlite3'}"
+    else:
+        with postgres_schema(PG_URL) as url:
+            yield url
+
+
+def _flask(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+
+
+@contextmanager
+def _gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_until(lambda: _get_status(f"http://127.0.0.1:{port}/healthz") == 200, 30)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _submit_once(base: str, number: int) -> str | None:
+    """Fill and send the story form like a browser; return the manage token on success."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    try:
+        page = opener.open(f"{base}/submit", timeout=10).read().decode()
+        fields = dict(
+            re.findall(r'name="(csrf_token|submission_key)" type="hidden" value="([^"]*)"', page)
+        )
+        data = urllib.parse.urlencode(
+            {
+                **fields,
+                "author_name": f"K{number}",
+                "relation": "self",
+                "country": "IT",
+                "language": "en",
+                "diagnoses": "morphea",
+                "title": f"Fault run story {number}",
+                "body": f"Story number {number}, sent while a worker may be killed at any moment.",
+                "consent_publish": "y",
+            }
+        ).encode()
+        response = opener.open(f"{base}/submit", data=data, timeout=10)
+        match = re.search(r"/my/([A-Za-z0-9_-]+)", html.unescape(response.read().decode()))
+        return match.group(1) if response.status == 200 and match else None
+    except (OSError, urllib.error.HTTPError):
+        return None  # no success page: the person would see an error and still have the form
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_killing_a_worker_loses_no_acknowledged_submission(kind, tmp_path):
+    with _database(kind, tmp_path) as url:
+        env = {
+            "PATH": os.environ["PATH"],
+            "DATABASE_URL": url,
+            "STORYHUB_INSTANCE": str(tmp_path / "instance"),
+            "SUBMIT_RATE_LIMIT": "100000 per minute",
+        }
+        _flask(["db", "upgrade"], env)
+        _flask(["demo", "load"], env)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        with _gunicorn(env, port) as master, ThreadPoolExecutor(max_workers=4) as pool:
+            first = list(pool.map(lambda n: _submit_once(base, n), range(40)))
+            workers = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True,
+                                     text=True).stdout.split()  # fmt: skip
+            assert workers, "gunicorn has no workers"
+            later = pool.map(lambda n: _submit_once(base, n), range(40, 120))
+            os.kill(int(workers[0]), signal.SIGKILL)
+            tokens = [t for t in [*first, *later] if t]
+        assert len(tokens) >= 60, "too few submissions succeeded to say anything"
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            stored = set(connection.scalars(sa.text("SELECT manage_token_hash FROM submitters")))
+            query = "SELECT title FROM stories WHERE title LIKE 'Fault run story %'"
+            titles = list(connection.scalars(sa.text(query)))
+        engine.dispose()
+        missing = [t for t in tokens if hashlib.sha256(t.encode()).hexdigest() not in stored]
+        assert missing == []
+        assert len(titles) == len(set(titles)), "a submission was stored twice"
+
+
+def _postgres(action: str) -> None:
+    version = sorted(os.listdir("/etc/postgresql"))[-1]
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action, "-m", "fast"]
+        if action == "stop"
+        else ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(not Path("/etc/postgresql").exists(), reason="needs a local PostgreSQL cluster")
+def test_database_restart_answers_503_then_recovers(tmp_path):
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from storyhub import create_app
+    from storyhub.extensions import db
+    from storyhub.services.demo import load_demo
+
+    with postgres_schema(PG_URL) as url:
+        app = create_app({"TESTING": True, "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": url,
+                          "RATELIMIT_ENABLED": False})  # fmt: skip
+        app.instance_path = str(tmp_path)
+        with app.app_context():
+            db.create_all()
+            load_demo()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_port}"
+        try:
+            assert _get_status(f"{base}/readyz") == 200
+            _postgres("stop")
+            try:
+                assert _get_status(f"{base}/healthz") == 200
+                assert _get_status(f"{base}/readyz") == 503
+                with pytest.raises(urllib.error.HTTPError) as page:
+                    urllib.request.urlopen(f"{base}/topics/calcinosis", timeout=10)
+                assert page.value.code == 503
+                assert "having trouble" in page.value.read().decode()
+            finally:
+                _postgres("start")
+            assert _wait_until(lambda: _get_status(f"{base}/readyz") == 200, 60)
+            assert _get_status(f"{base}/topics/calcinosis") == 200
+        finally:
+            server.shutdown()
+            with app.app_context():
+                db.engine.dispose()
