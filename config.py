@@ -33,7 +33,7 @@ def _database_url(default: str) -> str:
 
 
 class Config:
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    SECRET_KEY: str | None = None  # read at start-up by resolve_secret_key
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'storyhub.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
@@ -104,11 +104,12 @@ def config_from_environment() -> type[Config]:
         ) from None
 
 
-def resolve_secret_key(config: type[Config]) -> str:
+def resolve_secret_key(config: type[Config], configured: str | None = None) -> str:
     """Return the secret key, or explain why production cannot start without one."""
-    if config.SECRET_KEY:
-        return config.SECRET_KEY
-    if config is ProductionConfig or issubclass(config, ProductionConfig):
+    key = configured or os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if issubclass(config, ProductionConfig):
         raise RuntimeError(
             "SECRET_KEY is not set. In production it must come from the environment, "
             "identical on every worker, so that sessions and CSRF tokens stay valid: "

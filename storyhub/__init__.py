@@ -23,10 +23,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     )
     config_class = config if isinstance(config, type) else config_from_environment()
     app.config.from_object(config_class)
-    app.config["SECRET_KEY"] = resolve_secret_key(config_class)
     app.config["RATELIMIT_STORAGE_URI"] = config_class.ratelimit_storage_uri()
     if isinstance(config, Mapping):
         app.config.update(config)
+    app.config["SECRET_KEY"] = resolve_secret_key(config_class, app.config.get("SECRET_KEY"))
 
     _init_extensions(app)
     _register_blueprints(app)

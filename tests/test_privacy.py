@@ -40,3 +40,18 @@ def test_security_headers_on_pages(client, demo):
         assert "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"]
+
+
+def test_no_email_or_token_in_any_log_record(app, client, demo, moderator, auth, submit, caplog):
+    """Submit, fail validation, moderate and hit errors with every logger at DEBUG."""
+    email = "private.patient@example.net"
+    with caplog.at_level(logging.DEBUG):
+        token = manage_token(submit(email=email).get_data(as_text=True))
+        submit(email=email, title="")  # a refused form
+        client.get(f"/my/{token}")
+        client.get(f"/my/{token}x")  # unknown link
+        auth.login()
+        client.get("/moderate/")
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert email not in logged
+    assert token not in logged
