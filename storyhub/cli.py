@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import TextIO
 
 import click
@@ -11,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export
+from storyhub.services import accounts, demo, export, synthetic
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
@@ -41,6 +42,16 @@ def load_demo() -> None:
     """Load demo diagnoses, topics and stories (safe to run again)."""
     summary = demo.load_demo()
     click.echo(summary)
+
+
+@demo_group.command("generate")
+@click.option("--stories", "count", type=click.IntRange(1, 10_000_000), required=True)
+@click.option("--seed", type=int, default=1, help="Same seed, same stories.")
+def generate_demo(count: int, seed: int) -> None:
+    """Add COUNT synthetic published stories (bulk inserts) for scale tests and benchmarks."""
+    started = time.perf_counter()
+    inserted = synthetic.generate_stories(count, seed)
+    click.echo(f"Generated {inserted} stories in {time.perf_counter() - started:.1f} s.")
 
 
 @stories_group.command("export")
