@@ -1,0 +1,228 @@
+"""Benchmark storyhub under gunicorn with wrk; print requests/s, latency and ratios.
+
+    .venv/bin/python bench/run.py --db sqlite --stories 1000
+    .venv/bin/python bench/run.py --db postgresql --stories 100000 --duration 15
+
+Each run builds a fresh database (SQLite file, or a PostgreSQL schema), loads the demo and
+N synthetic stories, starts gunicorn with the production config, measures every target with
+wrk, and appends a table to bench/RESULTS.md. The baseline is /healthz (no database, no
+template): every other figure is shown as a ratio to it, so results compare across machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = ROOT / "bench" / "report.lua"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def database(kind: str, workdir: Path):
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.sqlite3'}"
+        return
+    schema = f"bench_{secrets.token_hex(4)}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def flask(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env,
+                          check=True, capture_output=True, text=True)  # fmt: skip
+    return done.stdout.strip()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int, threads: int):
+    process = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if get(port, "/healthz")[0] == 200:
+                break
+            time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get(port: int, path: str) -> tuple[int, dict[str, str], str]:
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode()
+    except OSError:
+        return 0, {}, ""
+
+
+def wrk(
+    port: int, path: str, seconds: int, connections: int, extra_env: dict | None = None
+) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA),
+               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True,
+                            env={**os.environ, **(extra_env or {})}).stdout  # fmt: skip
+    match = re.search(r"^RESULT (.*)$", output, re.M)
+    if not match:
+        raise RuntimeError(f"wrk printed no result:\n{output}")
+    return json.loads(match.group(1))
+
+
+def submission_template(port: int) -> tuple[str, str]:
+    """A valid story form (CSRF token + its session cookie) for wrk to POST again and again."""
+    _status, headers, page = get(port, "/submit")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+    form = urllib.parse.urlencode({
+        "csrf_token": token, "submission_key": "benchmark-{n}", "author_name": "B.M.",
+        "relation": "self", "country": "IT", "language": "en", "diagnoses": "morphea",
+        "title": "Benchmark story", "consent_publish": "y",
+        "body": "A benchmark story, long enough to pass every rule of the form.",
+    })  # fmt: skip
+    return form, cookie
+
+
+def count_benchmark_stories(url: str) -> int:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            sa.text("SELECT count(*) FROM stories WHERE title = 'Benchmark story'")
+        )
+    engine.dispose()
+    return int(count or 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--stories", type=int, default=1000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per target")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="storyhub-bench-"))
+    with database(args.db, workdir) as url:
+        env = {
+            "PATH": os.environ["PATH"], "STORYHUB_CONFIG": "production",
+            "SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_URL": url,
+            "STORYHUB_INSTANCE": str(workdir), "SUBMIT_RATE_LIMIT": "100000000 per second",
+        }  # fmt: skip
+        if args.redis:
+            env["REDIS_URL"] = args.redis
+        flask(["db", "upgrade"], env)
+        flask(["demo", "load"], env)
+        print(flask(["demo", "generate", "--stories", str(args.stories)], env), flush=True)
+        port = free_port()
+        story_path = get_story_path(url)
+        targets = [
+            ("baseline /healthz", "/healthz", {}),
+            # A new query string per request defeats any URL-keyed cache: the uncached cost.
+            ("topic page, uncached", "/topics/calcinosis", {"VARY_QUERY": "1"}),
+            ("topic page, cached", "/topics/calcinosis", {}),
+            ("diagnosis page, cached", "/diagnoses/systemic-sclerosis", {}),
+            ("story page", story_path, {}),
+            ("search", "/search?q=gloves", {}),
+        ]
+        rows = []
+        with gunicorn(env, port, args.workers, args.threads):
+            for label, path, extra in targets:
+                rows.append((label, wrk(port, path, args.duration, args.connections, extra)))
+            before = count_benchmark_stories(url)
+            form, cookie = submission_template(port)
+            post = wrk(port, "/submit", args.duration, args.connections,
+                       {"POST_BODY_TEMPLATE": form, "BENCH_COOKIE": cookie})  # fmt: skip
+            stored = count_benchmark_stories(url) - before
+        accepted = post["statuses"].get("200", 0)
+        rows.append(("POST /submit", post))
+    report(args, rows, accepted, stored)
+
+
+def get_story_path(url: str) -> str:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        query = "SELECT id FROM stories WHERE status = 'published' ORDER BY id DESC LIMIT 1"
+        story_id = connection.scalar(sa.text(query))
+    engine.dispose()
+    return f"/stories/{story_id}"
+
+
+def report(
+    args: argparse.Namespace, rows: list[tuple[str, dict]], accepted: int, stored: int
+) -> None:
+    baseline = rows[0][1]["rps"]
+    lines = [
+        f"### {args.db}, {args.stories:,} stories — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+        f"gunicorn {args.workers} workers × {args.threads} threads · wrk 2 threads, "
+        f"{args.connections} connections, {args.duration} s per target"
+        + (" · Redis" if args.redis else ""),
+        "",
+        "| target | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx/3xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, result in rows:
+        bad = sum(n for code, n in result["statuses"].items() if not code.startswith(("2", "3")))
+        lines.append(
+            f"| {label} | {result['rps']:,.0f} | {result['rps'] / baseline:.2f}× | "
+            f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['p99_ms']:.1f} | "
+            f"{bad + result['errors']} |"
+        )
+    lost = "none lost" if stored >= accepted else f"{accepted - stored} LOST"
+    lines += ["", f"Submissions: {accepted:,} success pages, {stored:,} rows stored ({lost}).", ""]
+    text = "\n".join(lines)
+    print("\n" + text)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as results:
+            results.write("\n" + text)
+
+
+if __name__ == "__main__":
+    main()
