@@ -59,6 +59,11 @@ class Config:
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour;5 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
+    # Anonymous public pages are kept in a server-side cache this long at most; any change
+    # to public content makes them stale at once (storyhub/pagecache.py).
+    PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "on") != "off"
+    PAGE_CACHE_SECONDS = 300
+
     TOPIC_TEASER_LIMIT = 50
     STORIES_PER_PAGE = 20
 

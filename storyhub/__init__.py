@@ -16,9 +16,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     """Create the app. `config` is a config class, or overrides on top of the environment's."""
+    overrides = config if isinstance(config, Mapping) else {}
     app = Flask(
         __name__,
-        instance_path=str(INSTANCE_DIR),
+        instance_path=str(overrides.get("INSTANCE_PATH", INSTANCE_DIR)),
         template_folder=str(PROJECT_DIR / "templates"),
     )
     config_class = config if isinstance(config, type) else config_from_environment()
@@ -31,9 +32,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from storyhub import cli, errors, privacy, security, templating
+    from storyhub import cli, errors, pagecache, privacy, security, templating
 
     privacy.install_log_redaction()
+    pagecache.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -70,9 +70,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
         }
     )
-    app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         db.create_all()
     yield app

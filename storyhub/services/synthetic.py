@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from storyhub import pagecache
 from storyhub.extensions import db
 from storyhub.models import Diagnosis, Story, StoryStatus, Topic, story_diagnoses, story_topics
 from storyhub.models._types import utcnow
@@ -113,4 +114,5 @@ def generate_stories(count: int, seed: int = 1) -> int:
             )
         db.session.commit()
         inserted += len(ids)
+    pagecache.invalidate()  # core INSERTs bypass the ORM hook that would notice
     return inserted

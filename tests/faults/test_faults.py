@@ -180,8 +180,7 @@ def test_database_restart_answers_503_then_recovers(tmp_path):
 
     with postgres_schema(PG_URL) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": url,
-                          "RATELIMIT_ENABLED": False})  # fmt: skip
-        app.instance_path = str(tmp_path)
+                          "RATELIMIT_ENABLED": False, "INSTANCE_PATH": str(tmp_path)})  # fmt: skip
         with app.app_context():
             db.create_all()
             load_demo()
