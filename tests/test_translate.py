@@ -168,3 +168,34 @@ def test_translation_is_flagged_when_its_original_changes(app, client, demo, mod
     client.post("/logout")
     public = client.get(f"/stories/{tid}", follow_redirects=True).get_data(as_text=True)
     assert "out of date" not in public
+
+
+def test_hostile_values_in_the_translation_and_edit_forms_never_cause_server_errors(
+    app, client, demo, submit
+):
+    from tests.conftest import csrf_token
+    from tests.submission_helpers import submitted_token
+    from tests.test_hostile_input import HOSTILE
+
+    sid = story_id(app, ORIGINAL)
+    token = submitted_token(submit)
+    translate_token = csrf_token(client.get(f"/stories/{sid}/translate").get_data(as_text=True))
+    valid = {
+        "language": "it",
+        "language_other": "",
+        "title": "Titolo",
+        "body": TRANSLATION_BODY,
+        "author_name": "Sarah",
+        "consent_publish": "y",
+        "version": "1",
+        "submission_key": "",
+        "confirm_language": "",
+    }
+    for field in valid:
+        for value in [*HOSTILE, "x" * 200_000]:
+            data = {**valid, field: value, "csrf_token": translate_token}
+            response = client.post(f"/stories/{sid}/translate", data=data)
+            assert response.status_code < 500, (field, value[:20], response.status_code)
+            edit = {**data, "country": "IT", "relation": "self", "diagnoses": "morphea"}
+            response = client.post(f"/my/{token}/edit", data=edit)
+            assert response.status_code < 500, (field, value[:20], response.status_code)

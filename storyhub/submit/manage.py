@@ -40,7 +40,7 @@ from storyhub.submit.forms import (
     UpdateForm,
     WithdrawForm,
 )
-from storyhub.submit.refill import failure_message, refiller
+from storyhub.submit.refill import csrf_expired_message, failure_message, refiller
 from storyhub.submit.routes import ask_about_language, invalid_form_message
 from storyhub.views import configured_limit
 
@@ -284,7 +284,8 @@ def erase_story_page(token: str) -> Any:
             f"draft-done:edit-{story.id} update-{story.id}",
         )
     status = 400 if request.method == "POST" else 200
-    message = invalid_form_message(form, _("Erase everything")) if status == 400 else ""
+    # The box's own message says what is missing; only an expired session needs more words.
+    message = csrf_expired_message(_("Erase everything")) if form.csrf_token.errors else ""
     return render_template(
         "submit/erase.html", story=story, token=token, form=form, message=message
     ), status

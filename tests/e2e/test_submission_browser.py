@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from storyhub.extensions import db
 from storyhub.models import Story
+from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
 from tests.submission_helpers import decide
 
 pytestmark = pytest.mark.browser
@@ -181,6 +182,26 @@ def test_language_question_and_translation(
     page.get_by_label("I agree that this translation").check()
     page.get_by_role("button", name="Send translation").click()
     expect(page.get_by_role("heading", name="your translation has arrived")).to_be_visible()
+
+    # The moderator's queue shows the kind and the language flag.
+    page.goto(f"{live_server}/login")
+    page.get_by_label("E-mail", exact=True).fill(MODERATOR_EMAIL)
+    page.get_by_label("Password", exact=True).fill(MODERATOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    row = page.locator("tr").filter(has_text=TITLE)
+    expect(row.locator(".flag-language")).to_contain_text("Chosen Italian, reads like English")
+    expect(page.locator("tr").filter(has_text="Aprender a vivir")).to_contain_text("translation")
+    page.screenshot(path=artifacts / "b14-queue-flags.png", full_page=True)
+
+
+def test_form_on_a_small_phone(page: Page, live_server: str, demo: None, artifacts: Path) -> None:
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server}/submit")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling
+    for label in ("Morphea", "I agree that this story"):
+        box = page.get_by_label(label).locator("xpath=..").bounding_box()
+        assert box is not None and box["height"] >= 44, (label, box)  # large touch targets
+    page.screenshot(path=artifacts / "b15-form-phone.png", full_page=True)
 
 
 def test_manage_link_in_its_states(
