@@ -38,6 +38,17 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
     MAIL_URL: str | None = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "storyhub <no-reply@storyhub.invalid>")
+    MAIL_TIMEOUT_SECONDS = 20
+    # Without MAIL_URL, development writes each e-mail as a file into instance/mail/;
+    # production keeps them queued and `flask outbox send` says MAIL_URL is missing.
+    MAIL_FILE_FALLBACK = True
+    OUTBOX_BATCH_SIZE = 50
+    # A claimed message is left alone this long; if its sender dies, another picks it up.
+    OUTBOX_LEASE_SECONDS = 600
+    # Retries wait 1, 2, 4, … minutes, at most 6 hours; a message is never dropped.
+    OUTBOX_RETRY_BASE_SECONDS = 60
+    OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
 
     # A story can take an hour to write: the CSRF token lives as long as the browser session,
     # and a failed check re-renders the filled form instead of discarding it.
@@ -58,11 +69,18 @@ class Config:
     # Flask-Limiter syntax; operators tune them per deployment without a code change.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour;5 per minute")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
+    MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
 
     # Anonymous public pages are kept in a server-side cache this long at most; any change
     # to public content makes them stale at once (storyhub/pagecache.py).
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "on") != "off"
     PAGE_CACHE_SECONDS = 300
+
+    # Ask the submitter to confirm the declared language when the detector (py3langid) is at
+    # least this sure of another one, on at least this many letters of text.
+    LANGUAGE_CHECK_CONFIDENCE = 0.9
+    LANGUAGE_CHECK_MIN_LETTERS = 60
 
     TOPIC_TEASER_LIMIT = 50
     STORIES_PER_PAGE = 20
@@ -86,6 +104,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    MAIL_FILE_FALLBACK = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask users …` and `flask demo …`."""
+"""Command-line tools: `flask users …`, `flask demo …` and `flask outbox …`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export, synthetic
+from storyhub.services import accounts, demo, export, outbox, synthetic
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
@@ -65,7 +65,37 @@ def export_stories_command(email: str | None, output: TextIO) -> None:
     output.write("\n")
 
 
+outbox_group = AppGroup("outbox", help="Queued e-mail.")
+
+
+@outbox_group.command("send")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=None, help="At most this many.")
+def send_outbox(limit: int | None) -> None:
+    """Deliver due e-mail once (run it from cron or a systemd timer, every minute or so)."""
+    try:
+        report = outbox.deliver_due(limit=limit)
+    except outbox.MailNotConfigured as error:
+        waiting, _oldest = outbox.queue_summary()
+        raise click.ClickException(f"{error} ({waiting} waiting)") from None
+    click.echo(f"Sent {len(report.sent)} message(s).")
+    for message_id, attempts, next_at in report.retried:
+        # Ids and times only: addresses and texts never go to a terminal or a log.
+        click.echo(
+            f"Message {message_id} not sent (attempt {attempts}); "
+            f"next try after {next_at:%Y-%m-%d %H:%M:%S} UTC."
+        )
+
+
+@outbox_group.command("status")
+def outbox_status() -> None:
+    """Say how many messages wait and since when."""
+    waiting, oldest = outbox.queue_summary()
+    since = f", oldest queued {oldest:%Y-%m-%d %H:%M:%S} UTC" if oldest else ""
+    click.echo(f"{waiting} message(s) waiting{since}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_group)
     app.cli.add_command(stories_group)
+    app.cli.add_command(outbox_group)

@@ -14,30 +14,12 @@ from storyhub.extensions import db
 
 log = logging.getLogger(__name__)
 
-STORY_FORM_MESSAGES = {
-    400: "Part of what you typed could not be stored. Nothing is lost: your story is below. "
-    "Please check it, then press “Submit story” again.",
-    429: "You have sent several forms in a short time, so we paused for a moment. Nothing is "
-    "lost: your story is below. Please wait a minute, then press “Submit story” again.",
-    500: "Something went wrong on our side and your story was not saved yet. Nothing is lost: "
-    "it is below. Please press “Submit story” again in a moment.",
-    503: "The site cannot reach its database right now and your story was not saved yet. "
-    "Nothing is lost: it is below. Please try again in a few minutes.",
-}
-
 
 def _refilled_story_form(status: int) -> Any | None:
-    """If the failed request was a story submission, re-render the form with what was typed."""
-    if request.method != "POST" or request.endpoint != "submit.submit_story_page":
-        return None
-    from storyhub.submit.routes import render_story_form, story_form
+    """If the failed request was a submitter's form, re-render it with what was typed."""
+    from storyhub.submit.refill import refilled_form
 
-    try:
-        form = story_form(request.form)
-    except sa.exc.SQLAlchemyError:  # the database is what failed: render without choices
-        db.session.rollback()
-        return None
-    return render_story_form(form, status, STORY_FORM_MESSAGES[status])
+    return refilled_form(status)
 
 
 def init_app(app: Flask) -> None:

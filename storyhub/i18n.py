@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import langcodes
 import pycountry
 from babel import Locale, UnknownLocaleError
 from flask_babel import get_locale
@@ -25,25 +26,74 @@ def _locale(tag: str) -> Locale | None:
         return None
 
 
+# Valid tags that name no language a reader could choose: undetermined, no linguistic
+# content, uncoded, several.
+_NOT_A_LANGUAGE = frozenset({"und", "zxx", "mis", "mul"})
+
+
+@lru_cache(maxsize=512)
 def normalise_language_tag(tag: str) -> str | None:
-    """Return the canonical BCP 47 form of `tag` ("pt_br" → "pt-BR"), or None if unknown."""
+    """Return the canonical BCP 47 form of `tag` ("pt_br" → "pt-BR", "iw" → "he"), or None.
+
+    Any well-formed tag whose subtags are registered with IANA is accepted (langcodes checks
+    the registry), so a story in Swiss German ("gsw") or American Sign Language ("ase") can be
+    declared even though the menu lists only the languages Babel names.
+    """
     tag = (tag or "").strip()
-    if not tag or len(tag) > 35:
+    if not tag or len(tag) > 35 or not tag.isascii():
         return None
-    locale = _locale(tag)
-    if locale is None:
+    try:
+        language = langcodes.Language.get(langcodes.standardize_tag(tag))
+    except ValueError:  # LanguageTagError: not a well-formed tag
         return None
-    return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
+    code = language.language or ""
+    private_use = len(code) == 3 and "qaa" <= code <= "qtz"
+    if not language.is_valid() or not code.isalpha() or code in _NOT_A_LANGUAGE or private_use:
+        return None
+    normalised = language.to_tag()
+    return normalised if len(normalised) <= 35 else None
+
+
+def base_language(tag: str) -> str:
+    """Return the language subtag of a tag: "pt-BR" → "pt"."""
+    return tag.split("-", 1)[0].lower()
 
 
 def language_name(tag: str, in_locale: str | None = None) -> str:
     """Return the name of language `tag` in `in_locale` (default: the UI language)."""
-    locale = _locale(tag)
     display = _locale(in_locale or current_locale()) or _locale("en")
-    if locale is None or display is None:
+    if display is None:
         return tag
-    name = locale.get_display_name(display) or tag
+    locale = _locale(tag)
+    if locale is not None:
+        name = locale.get_display_name(display) or tag
+    else:
+        # A tag Babel has no locale for ("ase", "en-US-u-ca-gregory"): name its language part.
+        name = display.languages.get(base_language(tag)) or tag
     return name[:1].upper() + name[1:]
+
+
+@lru_cache(maxsize=8)
+def _names_to_tags(in_locale: str) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for display_tag in ("en", in_locale):
+        display = _locale(display_tag)
+        for code, name in (display.languages if display else {}).items():
+            tag = normalise_language_tag(code)
+            if tag:
+                names.setdefault(name.casefold(), tag)
+    return names
+
+
+def find_language(text: str, in_locale: str | None = None) -> str | None:
+    """Return the tag for what someone typed: a tag ("gsw", "pt-BR") or a language's name in
+    English or the UI language ("Swiss German", "tedesco svizzero"); None if nothing fits."""
+    text = " ".join((text or "").split())
+    if not text or len(text) > 80:
+        return None
+    return normalise_language_tag(text) or _names_to_tags(in_locale or current_locale()).get(
+        text.casefold()
+    )
 
 
 def language_autonym(tag: str) -> str:

@@ -13,6 +13,7 @@ from storyhub import i18n
 from storyhub.forms import ActionForm
 from storyhub.models import Story, StoryStatus
 from storyhub.services.catalog import story_slug
+from storyhub.services.translations import may_be_out_of_date
 
 STATUS_WORDS = {
     StoryStatus.PENDING: "Waiting for a moderator to read it",
@@ -57,5 +58,6 @@ def init_app(app: Flask) -> None:
         action_form=ActionForm,
         ui_lang=i18n.current_locale,
         field_attrs=field_attrs,
+        translation_out_of_date=may_be_out_of_date,
     )
     app.jinja_env.filters.update(date=lambda d: format_date(d, "long") if d else "", age=age)

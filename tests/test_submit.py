@@ -160,7 +160,11 @@ def test_hostile_text_is_stored_clean(app, client, demo, submit):
 
 
 def test_any_valid_language_tag_and_unknown_rejected(app, client, demo, submit):
-    assert submit(language="pt-BR").status_code == 200
+    # English text declared Brazilian Portuguese: confirmed, so it is stored (and flagged).
+    response = submit(language="pt_br", confirm_language="y")
+    assert "your story has arrived" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Story.language).order_by(Story.id.desc())) == "pt-BR"
     html = submit(language="xx-notalang").get_data(as_text=True)
     assert "Please choose a language from the list." in html
     html = submit(diagnoses=["no-such-diagnosis"]).get_data(as_text=True)

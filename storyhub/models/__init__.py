@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from storyhub.models.audit import ModerationEvent
+from storyhub.models.outbox import OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
 from storyhub.models.story import (
     Relation,
@@ -15,6 +16,7 @@ __all__ = [
     "Diagnosis",
     "DiagnosisName",
     "ModerationEvent",
+    "OutboxMessage",
     "Relation",
     "Story",
     "StoryStatus",

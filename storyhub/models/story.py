@@ -81,6 +81,12 @@ class Story(db.Model):
     country: so.Mapped[str] = so.mapped_column(sa.String(2), index=True)
     language: so.Mapped[str] = so.mapped_column(sa.String(35), index=True)
     moderator_message: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Set when the text reads clearly as another language than the one declared and the
+    # submitter confirmed their choice: a flag for moderators, never a refusal.
+    detected_language: so.Mapped[str | None] = so.mapped_column(sa.String(35))
+    # Translations: fingerprint of the original's title and text as last translated or approved;
+    # when the original's differs, the translation "may be out of date".
+    source_fingerprint: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

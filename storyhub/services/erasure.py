@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storyhub.extensions import db
-from storyhub.models import ModerationEvent, Story, StoryStatus
+from storyhub.models import ModerationEvent, OutboxMessage, Story, StoryStatus
 
 
 def _story_family(story: Story) -> list[Story]:
@@ -43,6 +43,13 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
     """
     family = _story_family(story)
     ids = [s.id for s in family]
+    # Queued or sent e-mail holds the person's address (and a receipt their manage link).
+    submitter_ids = [s.submitter_id for s in family if s.submitter_id is not None]
+    db.session.execute(
+        sa.delete(OutboxMessage).where(
+            sa.or_(OutboxMessage.story_id.in_(ids), OutboxMessage.submitter_id.in_(submitter_ids))
+        )
+    )
     db.session.execute(
         sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
     )

@@ -12,7 +12,7 @@ from storyhub.extensions import db
 from storyhub.models import Diagnosis, ModerationEvent, Story, StoryStatus, Topic, User
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
-from storyhub.services import notify
+from storyhub.services import notify, translations
 from storyhub.services.errors import (
     DiagnosisRequired,
     ReasonRequired,
@@ -112,6 +112,8 @@ def decide(
     story.status = transition.target
     if transition.target is S.PUBLISHED and story.published_at is None:
         story.published_at = utcnow()
+    if action == "approve":  # the moderator vouches for the translation as it stands now
+        translations.record_source(story)
     if action in ("reject", "request_changes"):
         story.moderator_message = reason
     event = ModerationEvent(

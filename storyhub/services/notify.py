@@ -1,18 +1,104 @@
 """What the site tells a submitter, and when. Called inside the caller's transaction, so a
-message is queued exactly when the change it reports is committed.
+message is queued exactly when the change it reports is committed (the outbox delivers it).
 
-Delivery (the durable outbox, `flask outbox send`) is issue B; until then these are no-ops
-that fix the interface the other services call.
+Only people who gave an e-mail address get messages. Texts are in the story's language when
+the interface has it (else the default), whoever triggered them, and never quote the story.
 """
 
 from __future__ import annotations
 
-from storyhub.models import ModerationEvent, Story
+from typing import Any
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from storyhub.i18n import base_language
+from storyhub.models import ModerationEvent, Story, StoryStatus
+from storyhub.services import catalog, outbox
+
+
+def _link(endpoint: str, **values: Any) -> str:
+    """An absolute link in a request; outside one (a CLI task) the path alone."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    return current_app.url_map.bind("", url_scheme="https").build(endpoint, values)
+
+
+def _mail_locale(story: Story) -> str:
+    """The submitter's language if the interface speaks it: they wrote in it."""
+    language = base_language(story.language or "")
+    supported = current_app.config["STORYHUB_UI_LOCALES"]
+    return language if language in supported else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _what(story: Story) -> str:
+    return {"translation": _("translation"), "update": _("update")}.get(story.kind, _("story"))
 
 
 def story_received(story: Story, manage_token: str) -> None:
     """Queue the receipt with the private manage link (only if the submitter gave an e-mail)."""
+    submitter = story.submitter
+    if submitter is None or not submitter.email:
+        return
+    with force_locale(_mail_locale(story)):
+        _queue_receipt(story, manage_token)
+
+
+def _queue_receipt(story: Story, manage_token: str) -> None:
+    submitter = story.submitter
+    assert submitter is not None and submitter.email
+    body = render_template(
+        "mail/received.txt",
+        story=story,
+        what=_what(story),
+        manage_link=_link("submit.manage_story", token=manage_token),
+    )
+    subject = _("Your %(what)s has arrived: %(title)s", what=_what(story), title=story.title)
+    outbox.enqueue("received", submitter.email, subject, body, story=story, submitter=submitter)
+
+
+def _decision_subject(story: Story, action: str) -> str | None:
+    what = _what(story)
+    return {
+        "approve": _("Your %(what)s is published", what=what),
+        "republish": _("Your %(what)s is published again", what=what),
+        "reject": _("Your %(what)s was not published", what=what),
+        "request_changes": _("A moderator asks for changes to your %(what)s", what=what),
+        "unpublish": _("Your %(what)s was taken down", what=what),
+    }.get(action)
 
 
 def decision_made(story: Story, event: ModerationEvent) -> None:
     """Queue a message about a moderator's decision, quoting their reason or request."""
+    submitter = story.submitter
+    if submitter is None or not submitter.email:
+        return
+    with force_locale(_mail_locale(story)):
+        _queue_decision(story, event)
+
+
+def _queue_decision(story: Story, event: ModerationEvent) -> None:
+    submitter = story.submitter
+    subject = _decision_subject(story, event.action)
+    if submitter is None or not submitter.email or subject is None:
+        return
+    public_link = ""
+    if story.status is StoryStatus.PUBLISHED:
+        public_link = _link("reader.story", story_id=story.id, slug=catalog.story_slug(story))
+    body = render_template(
+        "mail/decision.txt",
+        story=story,
+        what=_what(story),
+        action=event.action,
+        reason=event.reason,
+        public_link=public_link,
+    )
+    outbox.enqueue(
+        f"decision:{event.action}",
+        submitter.email,
+        f"{subject}: {story.title}",
+        body,
+        story=story,
+        submitter=submitter,
+    )

@@ -1,35 +1,52 @@
-"""The story form. Field names are part of the stable interface (DESIGN.md)."""
+"""Submitters' forms. Field names of the story and translation forms are part of the stable
+interface (DESIGN.md); `language_other` and `confirm_language` are additions."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
     Length,
+    NumberRange,
     Optional,
     ValidationError,
 )
 
 from storyhub.forms import CheckboxListField, line_filter, text_filter
-from storyhub.i18n import is_country_code, normalise_language_tag
+from storyhub.i18n import (
+    COMMON_LANGUAGES,
+    find_language,
+    is_country_code,
+    language_choices,
+    normalise_language_tag,
+)
 from storyhub.models import Relation
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
 BODY_MIN = 20
+NAME_MAX = 80
+# Room for the "(Update) " prefix (services.submissions) within the 200-character title.
+UPDATE_TITLE_MAX = TITLE_MAX - 10
 _KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 RELATION_LABELS = {
@@ -46,15 +63,178 @@ def _upper(value: str | None) -> str:
     return line_filter(value).upper()
 
 
-class StoryForm(FlaskForm):
-    author_name = StringField(
-        _l("Name to publish"),
+def _title_field(label: Any, required: Any, limit: int = TITLE_MAX) -> StringField:
+    return StringField(
+        label,
         filters=[line_filter],
+        # No maxlength attribute (WTForms would add one from Length): a browser cuts a pasted
+        # text silently. The live counter (static/js/forms.js) shows the limit instead.
+        render_kw={"data-max-chars": limit, "maxlength": False},
         validators=[
-            DataRequired(_l("Please write the name to show with your story, e.g. initials.")),
-            Length(max=80, message=_l("Please keep the name under 80 characters.")),
+            DataRequired(required),
+            Length(max=limit, message=_l("Please keep the title under %(max)d characters.")),
         ],
     )
+
+
+def _body_field(label: Any, required: Any) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[text_filter],
+        render_kw={"data-max-chars": BODY_MAX, "maxlength": False, "minlength": False},
+        validators=[
+            DataRequired(required),
+            Length(min=BODY_MIN, message=_l("Please write at least a few sentences.")),
+            Length(
+                max=BODY_MAX,
+                message=_l(
+                    "Your text is longer than %(max)d characters. Please shorten it, "
+                    "or send the rest later as an update."
+                ),
+            ),
+        ],
+    )
+
+
+def _name_field(label: Any) -> StringField:
+    return StringField(
+        label,
+        filters=[line_filter],
+        validators=[
+            DataRequired(_l("Please write the name to show, e.g. initials.")),
+            Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
+        ],
+        render_kw={"maxlength": False},
+    )
+
+
+def _email_field() -> EmailField:
+    return EmailField(
+        _l("E-mail (optional, never published)"),
+        filters=[line_filter],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("This e-mail address is too long.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )
+
+
+def _consent_field() -> BooleanField:
+    return BooleanField(
+        _l("I agree that this story, with the name above, may be published on this site."),
+        validators=[DataRequired(_l("We can only publish your story with your agreement."))],
+    )
+
+
+def language_select_choices() -> list[SelectChoice]:
+    """The menu: common languages in their own group first, then every other by name."""
+    common = _l("Common languages")
+    others = _l("All languages")
+    return [
+        SelectChoice("", _l("Choose…")),
+        *(
+            SelectChoice(code, name, optgroup=common if code in COMMON_LANGUAGES else others)
+            for code, name in language_choices()
+        ),
+    ]
+
+
+class SummaryMixin:
+    """The fields with problems, in the order the page shows them (for the summary on top)."""
+
+    display_order: tuple[str, ...] = ()
+
+    def problems(self) -> list[Field]:
+        hidden = {"csrf_token", "website", "submission_key"}
+        fields = [f for f in self if f.errors and f.name not in hidden]  # type: ignore[attr-defined]
+        rank = {name: position for position, name in enumerate(self.display_order)}
+        return sorted(fields, key=lambda f: rank.get(f.name, len(rank)))
+
+
+class LanguageForm(SummaryMixin, FlaskForm):
+    """The language of the text: a menu, a free-text way out, and the mismatch question."""
+
+    language = SelectField(_l("Language"), filters=[line_filter], validate_choice=False)
+    language_other = StringField(
+        _l("Not in the list? Type the language"),
+        filters=[line_filter],
+        validators=[Length(max=80, message=_l("Please type only the language's name or code."))],
+    )
+    confirm_language = BooleanField(_l("Yes, the language I chose is right"))
+    # Set by the view when the text reads as another language: the template asks about it.
+    language_question: str | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_select_choices()
+
+    def validate_language(self, field: SelectField) -> None:
+        if self.language_other.data:
+            # A typed language wins over the menu; validate_language_other reports a bad one.
+            field.data = find_language(self.language_other.data) or field.data
+            return
+        if not field.data:
+            raise ValidationError(_l("Please choose the language you wrote in."))
+        tag = normalise_language_tag(field.data)
+        if tag is None:
+            raise ValidationError(_l("Please choose a language from the list."))
+        field.data = tag
+        listed = {c.value for c in self.language.choices}  # type: ignore[union-attr]
+        if tag not in listed:  # any valid tag may be posted; show it where it can be seen
+            self.language_other.data = tag
+
+    def validate_language_other(self, field: StringField) -> None:
+        if field.data and find_language(field.data) is None:
+            raise ValidationError(
+                _l(
+                    "We do not know this language. Type its name in English, or its code "
+                    "(for example “gsw” for Swiss German)."
+                )
+            )
+
+
+class SubmissionKeyMixin:
+    submission_key: HiddenField
+
+    def idempotency_key(self) -> str:
+        key = self.submission_key.data or ""
+        return key if _KEY_PATTERN.fullmatch(key) else ""
+
+
+def _refuse_filled_honeypot(form: FlaskForm, field: Field) -> None:
+    if field.data:
+        raise ValidationError(_l("This field must stay empty."))
+
+
+@dataclass
+class DiagnosisNode:
+    """One checkbox of the diagnosis list, with its sub-diagnoses nested under it."""
+
+    option: Field
+    label: str
+    children: list[DiagnosisNode] = dc_field(default_factory=list)
+
+
+def diagnosis_tree(checkboxes: CheckboxListField) -> list[DiagnosisNode]:
+    """Nest the flat choices ("— " marks each level, see catalog.diagnosis_choices)."""
+    roots: list[DiagnosisNode] = []
+    path: list[DiagnosisNode] = []
+    for option in checkboxes:
+        text = str(option.label.text)
+        name = text.lstrip("— ")
+        depth = min((len(text) - len(name)) // 2, len(path))
+        node = DiagnosisNode(option, name)
+        del path[depth:]
+        (path[-1].children if path else roots).append(node)
+        path.append(node)
+    return roots
+
+
+class StoryDetailsForm(LanguageForm):
+    """What a story says about its author: shared by the story form and its edit form."""
+
+    author_name = _name_field(_l("Name to publish"))
     relation = SelectField(
         _l("Who are you to the patient?"),
         choices=[(r.value, label) for r, label in RELATION_LABELS.items()],
@@ -66,98 +246,131 @@ class StoryForm(FlaskForm):
         filters=[line_filter],
         validators=[Length(max=120, message=_l("Please keep this under 120 characters."))],
     )
-    email = EmailField(
-        _l("E-mail (optional, never published)"),
-        filters=[line_filter],
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("This e-mail address is too long.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-        ],
-    )
     country = SelectField(
         _l("Country"),
         filters=[_upper],
         validate_choice=False,
         validators=[DataRequired(_l("Please choose your country."))],
     )
-    language = SelectField(
-        _l("Language of your story"),
-        filters=[line_filter],
-        validate_choice=False,
-        validators=[DataRequired(_l("Please choose the language you wrote in."))],
-    )
     diagnoses = CheckboxListField(
         _l("Diagnosis"),
         validate_choice=False,
+        render_kw={"required": False},  # one is enough: do not announce each box as required
         validators=[DataRequired(_l("Choose at least one diagnosis: the closest one is fine."))],
     )
-    title = StringField(
-        _l("Title"),
-        filters=[line_filter],
-        validators=[
-            DataRequired(_l("Please give your story a title.")),
-            Length(
-                max=TITLE_MAX,
-                message=_l("Please keep the title under %(max)d characters.", max=TITLE_MAX),
-            ),
-        ],
-    )
-    body = TextAreaField(
-        _l("Your story"),
-        filters=[text_filter],
-        validators=[
-            DataRequired(_l("Please write your story.")),
-            Length(min=BODY_MIN, message=_l("Please write at least a few sentences.")),
-            Length(
-                max=BODY_MAX,
-                message=_l(
-                    "Your story is longer than %(max)d characters. Please shorten it, "
-                    "or send the rest later as an update.",
-                    max=BODY_MAX,
-                ),
-            ),
-        ],
-    )
-    consent_publish = BooleanField(
-        _l("I agree that this story, with the name above, may be published on this site."),
-        validators=[DataRequired(_l("We can only publish your story with your agreement."))],
-    )
-    website = StringField(_l("Leave this field empty"), filters=[line_filter])
-    submission_key = HiddenField()
+    title = _title_field(_l("Title"), _l("Please give your story a title."))
+    body = _body_field(_l("Your story"), _l("Please write your story."))
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         diagnosis_choices: list[tuple[str, str]],
         country_choices: list[tuple[str, str]],
-        language_choices: list[tuple[str, str]],
-        **kwargs,
-    ) -> None:  # type: ignore[no-untyped-def]
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.language.label.text = _l("Language of your story")
         self.diagnoses.choices = diagnosis_choices
         self.country.choices = [("", _l("Choose…")), *country_choices]
-        self.language.choices = [("", _l("Choose…")), *language_choices]
+
+    def diagnosis_nodes(self) -> list[DiagnosisNode]:
+        return diagnosis_tree(self.diagnoses)
 
     def validate_country(self, field: SelectField) -> None:
         if not is_country_code(field.data or ""):
             raise ValidationError(_l("Please choose a country from the list."))
 
-    def validate_language(self, field: SelectField) -> None:
-        tag = normalise_language_tag(field.data or "")
-        if tag is None:
-            raise ValidationError(_l("Please choose a language from the list."))
-        field.data = tag
-
     def validate_diagnoses(self, field: CheckboxListField) -> None:
-        known = {value for value, _label in self.diagnoses.choices}
+        known = {value for value, _label in self.diagnoses.choices}  # type: ignore[misc]
         if not field.data or any(slug not in known for slug in field.data):
             raise ValidationError(_l("Please choose diagnoses from the list."))
 
-    def validate_website(self, field: StringField) -> None:
-        if field.data:
-            raise ValidationError(_l("This field must stay empty."))
 
-    def idempotency_key(self) -> str:
-        key = self.submission_key.data or ""
-        return key if _KEY_PATTERN.fullmatch(key) else ""
+_STORY_ORDER = (
+    "author_name", "relation", "relation_detail", "diagnoses", "country", "language",
+    "language_other", "title", "body", "email", "consent_publish",
+)  # fmt: skip
+_TRANSLATION_ORDER = (
+    "language", "language_other", "title", "body", "author_name", "email", "consent_publish",
+)  # fmt: skip
+
+
+class StoryForm(SubmissionKeyMixin, StoryDetailsForm):
+    display_order = _STORY_ORDER
+    email = _email_field()
+    consent_publish = _consent_field()
+    website = StringField(
+        _l("Leave this field empty"), filters=[line_filter], validators=[_refuse_filled_honeypot]
+    )
+    submission_key = HiddenField()
+
+
+def _version_field() -> IntegerField:
+    return IntegerField(
+        widget=HiddenField.widget,
+        validators=[
+            InputRequired(_l("The form is incomplete: please reload the page.")),
+            NumberRange(min=1, max=2**31 - 1),
+        ],
+    )
+
+
+class EditStoryForm(StoryDetailsForm):
+    display_order = _STORY_ORDER
+    version = _version_field()
+
+
+class TranslationForm(SubmissionKeyMixin, LanguageForm):
+    display_order = _TRANSLATION_ORDER
+    title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
+    body = _body_field(_l("The translated story"), _l("Please write the translation."))
+    author_name = _name_field(_l("Author's name as published"))
+    email = _email_field()
+    consent_publish = BooleanField(
+        _l(
+            "I agree that this translation may be published with the story, and I may share it "
+            "(it is my own translation, or the author's)."
+        ),
+        validators=[DataRequired(_l("We can only publish the translation with your agreement."))],
+    )
+    website = StringField(
+        _l("Leave this field empty"), filters=[line_filter], validators=[_refuse_filled_honeypot]
+    )
+    submission_key = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.label.text = _l("Language of the translation")
+
+
+class EditTranslationForm(LanguageForm):
+    display_order = _TRANSLATION_ORDER
+    title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
+    body = _body_field(_l("The translated story"), _l("Please write the translation."))
+    author_name = _name_field(_l("Author's name as published"))
+    version = _version_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.label.text = _l("Language of the translation")
+
+
+class UpdateForm(SubmissionKeyMixin, SummaryMixin, FlaskForm):
+    title = _title_field(
+        _l("Title of the update"),
+        _l("Please give your update a title."),
+        UPDATE_TITLE_MAX,
+    )
+    body = _body_field(_l("Your update"), _l("Please write your update."))
+    submission_key = HiddenField()
+
+
+class WithdrawForm(FlaskForm):
+    version = _version_field()
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand: everything is erased for good and cannot be brought back."),
+        validators=[DataRequired(_l("Please tick the box to confirm."))],
+    )

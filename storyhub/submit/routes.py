@@ -1,29 +1,39 @@
-"""Submitting a story and following it through the private manage link."""
+"""Submitting a story, and a translation of a published one."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from storyhub.extensions import limiter
-from storyhub.i18n import country_choices, language_choices
-from storyhub.models import Relation
+from storyhub.i18n import country_choices
+from storyhub.models import Relation, Story
 from storyhub.services import catalog
+from storyhub.services.errors import ServiceError
 from storyhub.services.submissions import (
+    LanguageNeedsConfirmation,
     StorySubmission,
-    story_for_manage_token,
+    TranslationSubmission,
     submit_story,
+    submit_translation,
 )
 from storyhub.submit import bp
-from storyhub.submit.forms import StoryForm
+from storyhub.submit.forms import LanguageForm, StoryForm, TranslationForm
+from storyhub.submit.refill import csrf_expired_message, failure_message, refiller
 from storyhub.views import configured_limit, no_store
 
-CSRF_EXPIRED = (
-    "Your session had expired, so the form could not be accepted yet. Nothing is lost: "
-    "everything you wrote is below. Please press “Submit story” again."
-)
+
+def invalid_form_message(form: Any, button: str) -> str:
+    if form.csrf_token.errors:
+        return csrf_expired_message(button)
+    return _("Please check the fields marked below.")
+
+
+def ask_about_language(form: LanguageForm, question: LanguageNeedsConfirmation) -> None:
+    form.language_question = question.detected
 
 
 def story_form(formdata: object = None) -> StoryForm:
@@ -32,54 +42,125 @@ def story_form(formdata: object = None) -> StoryForm:
     return StoryForm(
         diagnosis_choices=catalog.diagnosis_choices(),
         country_choices=country_choices(),
-        language_choices=language_choices(),
         **kwargs,
     )
 
 
-def render_story_form(form: StoryForm, status: int = 200, message: str = "") -> tuple[str, int]:
+def _ensure_key(form: StoryForm | TranslationForm) -> None:
     if not form.submission_key.data:
         form.submission_key.data = secrets.token_urlsafe(24)
+
+
+def render_story_form(form: StoryForm, status: int = 200, message: str = "") -> tuple[str, int]:
+    _ensure_key(form)
     return render_template("submit/form.html", form=form, message=message), status
+
+
+@refiller("submit.submit_story_page")
+def _refill_story_form(status: int, message: str) -> tuple[str, int]:
+    button = _("Submit story")
+    return render_story_form(story_form(request.form), status, failure_message(status, button))
 
 
 @bp.route("/submit", methods=["GET", "POST"])
 @limiter.limit(configured_limit("SUBMIT_RATE_LIMIT"), methods=["POST"])
 @no_store
-def submit_story_page() -> object:
+def submit_story_page() -> Any:
     form = story_form()
     if not form.validate_on_submit():
         if request.method == "GET":
             return render_story_form(form)
-        message = (
-            _(CSRF_EXPIRED)
-            if form.csrf_token.errors
-            else _("Please check the fields marked below.")
+        return render_story_form(form, 400, invalid_form_message(form, _("Submit story")))
+    try:
+        receipt = submit_story(
+            StorySubmission(
+                author_name=form.author_name.data,
+                relation=Relation(form.relation.data),
+                relation_detail=form.relation_detail.data,
+                email=form.email.data or "",
+                country=form.country.data,
+                language=form.language.data,
+                diagnoses=form.diagnoses.data,
+                title=form.title.data,
+                body=form.body.data,
+                consent_publish=form.consent_publish.data,
+                idempotency_key=form.idempotency_key(),
+                confirm_language=form.confirm_language.data,
+            )
         )
-        return render_story_form(form, 400, message)
-    receipt = submit_story(
-        StorySubmission(
-            author_name=form.author_name.data,
-            relation=Relation(form.relation.data),
-            relation_detail=form.relation_detail.data,
-            email=form.email.data or "",
-            country=form.country.data,
-            language=form.language.data,
-            diagnoses=form.diagnoses.data,
-            title=form.title.data,
-            body=form.body.data,
-            consent_publish=form.consent_publish.data,
-            idempotency_key=form.idempotency_key(),
-        )
-    )
-    return render_template("submit/received.html", receipt=receipt)
+    except LanguageNeedsConfirmation as question:
+        ask_about_language(form, question)
+        return render_story_form(form)
+    return render_template("submit/received.html", receipt=receipt, draft_key="submit")
 
 
-@bp.route("/my/<token>")
-@no_store
-def manage_story(token: str) -> object:
-    story = story_for_manage_token(token)
-    if story is None:
+def _translatable_or_404(story_id: int) -> Story:
+    story = catalog.public_story(story_id) if 0 < story_id < 2**31 else None
+    if story is None or story.update_of_id is not None:
         abort(404)
-    response = render_template("submit/manage.html", story=story, token=token)
-    return response, 200, {"Referrer-Policy": "no-referrer"}
+    return story
+
+
+def render_translation_form(
+    original: Story, form: TranslationForm, status: int = 200, message: str = ""
+) -> tuple[str, int]:
+    _ensure_key(form)
+    page = catalog.story_page(original)
+    return (
+        render_template(
+            "submit/translate.html", original=original, page=page, form=form, message=message
+        ),
+        status,
+    )
+
+
+@refiller("submit.translate_story")
+def _refill_translation_form(status: int, message: str) -> tuple[str, int]:
+    original = _translatable_or_404(request.view_args["story_id"])  # type: ignore[index]
+    form = TranslationForm(formdata=request.form)
+    return render_translation_form(
+        original, form, status, failure_message(status, _("Send translation"))
+    )
+
+
+@bp.route("/stories/<int:story_id>/translate", methods=["GET", "POST"])
+@limiter.limit(configured_limit("TRANSLATE_RATE_LIMIT"), methods=["POST"])
+@no_store
+def translate_story(story_id: int) -> Any:
+    original = _translatable_or_404(story_id)
+    if original.translation_of_id is not None:  # translate from the original, not a copy
+        return redirect(url_for(".translate_story", story_id=original.translation_of_id))
+    form = TranslationForm(data={"author_name": original.author_name})
+    if not form.validate_on_submit():
+        if request.method == "GET":
+            return render_translation_form(original, form)
+        message = invalid_form_message(form, _("Send translation"))
+        return render_translation_form(original, form, 400, message)
+    try:
+        receipt = submit_translation(
+            original,
+            TranslationSubmission(
+                language=form.language.data,
+                title=form.title.data,
+                body=form.body.data,
+                author_name=form.author_name.data,
+                email=form.email.data or "",
+                consent_publish=form.consent_publish.data,
+                idempotency_key=form.idempotency_key(),
+                confirm_language=form.confirm_language.data,
+            ),
+        )
+    except LanguageNeedsConfirmation as question:
+        ask_about_language(form, question)
+        return render_translation_form(original, form)
+    except ServiceError as error:  # the original's own language
+        form.language.errors = [*form.language.errors, str(error)]
+        return render_translation_form(
+            original, form, 400, _("Please check the fields marked below.")
+        )
+    return render_template(
+        "submit/received.html", receipt=receipt, draft_key=f"translate-{original.id}"
+    )
+
+
+from storyhub.submit import manage  # noqa: E402,F401  (the manage-link pages)

@@ -1,0 +1,45 @@
+"""The durable outbox: e-mails written in the same transaction as the change they report,
+delivered later by `flask outbox send`, so a mail-server outage loses nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from storyhub.extensions import db
+from storyhub.models._types import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        # The sender's one query: unsent messages whose next attempt is due.
+        sa.Index("ix_outbox_messages_due", "sent_at", "next_attempt_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    to_address: so.Mapped[str] = so.mapped_column(sa.String(254))
+    subject: so.Mapped[str] = so.mapped_column(sa.String(200))
+    # Emptied once sent: a receipt carries the manage link, which is stored nowhere else.
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Which story and which person a message is about, so erasure can remove it.
+    story_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("stories.id", ondelete="CASCADE"), index=True
+    )
+    submitter_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("submitters.id", ondelete="CASCADE"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # When a sender may next pick it up. Claiming pushes it forward by a lease, so a sender
+    # that dies mid-send leaves the message to be retried, never stuck.
+    next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    # The error's class only: SMTP replies can quote the recipient's address.
+    last_error: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:  # never the address: reprs end up in logs
+        return f"<OutboxMessage {self.id} {self.kind}>"
