@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 # Offered first in the language menu: the languages the first community writes in most.
@@ -15,6 +16,24 @@ COMMON_LANGUAGES = ("en", "it", "es", "fr", "de", "pt", "nl", "pl", "ro", "el", 
 def current_locale() -> str:
     locale = get_locale()
     return str(locale) if locale else "en"
+
+
+def chosen_ui_locale() -> str | None:
+    """The interface language the reader picked explicitly with ?lang=, if it is one we have."""
+    if not has_request_context():
+        return None
+    chosen = request.args.get("lang", "")
+    return chosen if chosen in current_app.config["STORYHUB_UI_LOCALES"] else None
+
+
+def ui_locale() -> str:
+    """Pick the interface language: explicit ?lang=, then Accept-Language, then English."""
+    supported = current_app.config["STORYHUB_UI_LOCALES"]
+    return (
+        chosen_ui_locale()
+        or request.accept_languages.best_match(supported)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 @lru_cache(maxsize=64)
