@@ -9,11 +9,12 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo
+from storyhub.services import accounts, demo, search
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
+search_group = AppGroup("search", help="The full-text search index.")
 
 
 @users.command("create")
@@ -40,6 +41,14 @@ def load_demo() -> None:
     click.echo(summary)
 
 
+@search_group.command("rebuild")
+def rebuild_search_index() -> None:
+    """Rewrite the search index from the stories table (after a change made outside the app)."""
+    count = search.rebuild_index()
+    click.echo(f"{count} published stories indexed.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_group)
+    app.cli.add_command(search_group)

@@ -55,14 +55,18 @@ def normalise_language_tag(tag: str) -> str | None:
     return "-".join(p for p in (locale.language, locale.script, locale.territory) if p)
 
 
-def language_name(tag: str, in_locale: str | None = None) -> str:
-    """Return the name of language `tag` in `in_locale` (default: the UI language)."""
+def language_name(tag: str, in_locale: str | None = None, capitalize: bool = True) -> str:
+    """Return the name of language `tag` in `in_locale` (default: the UI language).
+
+    Capitalised for lists and menus; `capitalize=False` keeps CLDR's own case for use within a
+    sentence ("Storie in inglese", "Stories in English").
+    """
     locale = _locale(tag)
     display = _locale(in_locale or current_locale()) or _locale("en")
     if locale is None or display is None:
         return tag
     name = locale.get_display_name(display) or tag
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if capitalize else name
 
 
 def language_autonym(tag: str) -> str:

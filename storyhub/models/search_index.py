@@ -148,11 +148,11 @@ def forget(connection: sa.Connection, story_id: int) -> None:
     connection.execute(sa.text(f"DELETE FROM story_search WHERE {key} = :id"), {"id": story_id})  # noqa: S608  (key is one of two literals)
 
 
-def write(connection: sa.Connection, story: Story) -> None:
+def write(connection: sa.Connection, story: Story) -> bool:
     """Replace the story's row: present while it is published, absent otherwise."""
     forget(connection, story.id)
     if story.status is not StoryStatus.PUBLISHED:
-        return
+        return False
     title, body = indexed_text(story)
     if connection.dialect.name == "sqlite":
         connection.execute(
@@ -169,6 +169,7 @@ def write(connection: sa.Connection, story: Story) -> None:
                 "config": pg_config(story.language),
             },
         )
+    return True
 
 
 @sa.event.listens_for(so.Session, "after_flush")

@@ -8,6 +8,7 @@ from typing import Any
 from feedgen.feed import FeedGenerator
 from flask import Response, abort, render_template, url_for
 from flask_babel import gettext as _
+from lxml import etree
 
 from storyhub.i18n import current_locale
 from storyhub.reader import bp
@@ -16,6 +17,8 @@ from storyhub.templating import canonical_url
 
 FEED_ENTRIES = 50
 ATOM = "application/atom+xml; charset=utf-8"
+ATOM_NS = "{http://www.w3.org/2005/Atom}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # An empty feed still needs an <updated>; a fixed one keeps its ETag stable.
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -35,13 +38,29 @@ def _atom(title: str, self_endpoint: str, page_url: str, stories: list[Any], **k
         url = canonical_url(story)
         entry.id(url)
         entry.title(story.title)
-        entry.link(href=url, rel="alternate", type="text/html", hreflang=story.language)
+        entry.link(href=url, rel="alternate")
         entry.author({"name": story.author_name})
         entry.published(story.published_at)
         entry.updated(story.updated_at)
         entry.summary(story.excerpt)
         entry.content(story.body_html, type="html")  # sanitised when stored
-    return Response(feed.atom_str(pretty=True), mimetype="application/atom+xml", content_type=ATOM)
+    return Response(_finish(feed.atom_str(), stories), content_type=ATOM)
+
+
+def _finish(atom: bytes, stories: list[Any]) -> bytes:
+    """Give each entry its language and a complete alternate link.
+
+    feedgen 1.0.0 writes entry links with the href only (it drops rel, type and hreflang), so
+    they are completed here; `xml:lang` tells feed readers which language each entry is in.
+    """
+    root = etree.fromstring(atom)
+    for entry, story in zip(root.iter(f"{ATOM_NS}entry"), stories, strict=True):
+        entry.set(XML_LANG, story.language)
+        for link in entry.iter(f"{ATOM_NS}link"):
+            link.attrib.update(
+                {"rel": "alternate", "type": "text/html", "hreflang": story.language}
+            )
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 @bp.route("/feeds/stories.atom")

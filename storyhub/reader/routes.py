@@ -136,7 +136,7 @@ def language(tag: str) -> Any:
     return render_template(
         "reader/language.html",
         tag=tag,
-        name=language_name(tag),
+        name=language_name(tag, capitalize=False),
         filters=filters,
         listing=catalog.list_stories(filters, limit=_per_page()),
     )

@@ -182,12 +182,11 @@ def search_stories(query: str, page: int = 1, per_page: int = 20) -> SearchResul
 
 
 def rebuild_index() -> int:
-    """Re-create the index objects if missing and rewrite every story's row; return the count."""
+    """Re-create missing index objects (a SQLite batch migration drops triggers) and rewrite
+    every story's row; return how many published stories are indexed."""
     connection = db.session.connection()
     create_index_objects(None, connection)
-    count = 0
-    for story in db.session.scalars(sa.select(Story).execution_options(yield_per=500)):
-        write(connection, story)
-        count += 1
+    stories = db.session.scalars(sa.select(Story).execution_options(yield_per=500))
+    count = sum(write(connection, story) for story in stories)
     db.session.commit()
     return count
