@@ -36,6 +36,10 @@ RELATION_WORDS = {
 }
 
 
+# Query parameters the language switcher carries over to the same page in another language.
+KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
+
+
 def story_url(story: Story, **kwargs: Any) -> str:
     """The story's canonical URL; an update lives on its original's page, at its anchor."""
     if story.update_of_id and story.update_of is not None:
@@ -71,10 +75,12 @@ def switch_language_url(code: str) -> str:
     view_args = request.view_args or {}
     if request.endpoint is None or request.method != "GET":
         return url_for("reader.home", lang=code)
+    # Only the parameters pages understand: anything else (say ?endpoint=) could clash with
+    # url_for's own arguments.
     args = {
         key: values
         for key, values in request.args.to_dict(flat=False).items()
-        if key != "lang" and not key.startswith("_") and key not in view_args
+        if key in KEPT_QUERY_ARGS and key not in view_args
     }
     return url_for(request.endpoint, **view_args, **args, lang=code)
 

@@ -186,8 +186,11 @@ def test_interface_language_by_switcher_then_accept_language(client, demo):
     # An explicit choice wins over the browser's.
     chosen = client.get("/topics/?lang=en", headers={"Accept-Language": "es"})
     assert '<html lang="en">' in chosen.get_data(as_text=True)
-    # Unknown choices are ignored, never an error.
+    # Unknown choices are ignored, never an error; so are parameters pages do not use.
     assert client.get("/?lang=xx").status_code == 200
+    odd = client.get("/stories/?endpoint=x&_external=1&values=2&country=IT&lang=it")
+    assert odd.status_code == 200
+    assert 'href="/stories/?country=IT&amp;lang=es"' in odd.get_data(as_text=True)
 
 
 def test_dates_numbers_and_taxonomy_names_follow_the_reader(app, client, demo):
