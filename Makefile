@@ -10,7 +10,8 @@ export STORYHUB_TEST_REDIS_URL := $(REDIS_TEST_URL)
 export STORYHUB_TEST_PG_URL := $(PG_TEST_URL)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-faults lint format install chromium check-postgres bench clean
+.PHONY: run test test-sqlite test-postgres test-faults lint format install chromium check-postgres bench clean \
+	translations translations-compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,20 @@ test-faults: install check-postgres
 	$(BIN)/pytest -p no:cacheprovider -m fault
 
 test: lint test-sqlite test-postgres test-faults
+
+# Interface translations (English, Italian, Spanish). The compiled .mo files are committed, so a
+# fresh clone serves every language without a build step; tests/test_i18n.py fails when a .mo is
+# older than its .po or a string is untranslated.
+#   make translations          re-extract strings, merge them into it/es .po files (then translate)
+#   make translations-compile  compile the .po files into the .mo files the app reads
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project storyhub --copyright-holder storyhub -o storyhub/translations/messages.pot .
+	$(BIN)/pybabel update -i storyhub/translations/messages.pot -d storyhub/translations \
+	  --no-location --width 100
+
+translations-compile: install
+	$(BIN)/pybabel compile -d storyhub/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -43,6 +43,20 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+# Full-text index objects differ per dialect and are not mapped models (see
+# storyhub/models/search_index.py and migration 0003): FTS5 keeps shadow tables
+# story_search_data, _idx, _content, _docsize and _config next to story_search.
+SEARCH_INDEX_TABLE = "story_search"
+
+
+def include_object(object, name, type_, reflected, compare_to):
+    table = object if type_ == "table" else getattr(object, "table", None)
+    table_name = name if type_ == "table" else getattr(table, "name", "")
+    if table_name == SEARCH_INDEX_TABLE or (table_name or "").startswith(SEARCH_INDEX_TABLE + "_"):
+        return False
+    return True
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -62,7 +76,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=include_object,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -89,6 +108,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

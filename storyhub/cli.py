@@ -12,12 +12,13 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export, outbox, synthetic
+from storyhub.services import accounts, demo, export, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
 stories_group = AppGroup("stories", help="Stories: exports for backups and access requests.")
+search_group = AppGroup("search", help="The full-text search index.")
 
 
 @users.command("create")
@@ -94,8 +95,16 @@ def outbox_status() -> None:
     click.echo(f"{waiting} message(s) waiting{since}.")
 
 
+@search_group.command("rebuild")
+def rebuild_search_index() -> None:
+    """Rewrite the search index from the stories table (after a change made outside the app)."""
+    count = search.rebuild_index()
+    click.echo(f"{count} published stories indexed.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_group)
     app.cli.add_command(stories_group)
     app.cli.add_command(outbox_group)
+    app.cli.add_command(search_group)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,11 +35,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 def ui_locale() -> str:
-    """Pick the interface language: explicit ?lang=, then Accept-Language, then English."""
-    from flask import current_app
+    """Pick the interface language (storyhub.i18n.ui_locale: ?lang=, then Accept-Language)."""
+    from storyhub.i18n import ui_locale as choose
 
-    supported = current_app.config["STORYHUB_UI_LOCALES"]
-    chosen = request.args.get("lang")
-    if chosen in supported:
-        return chosen
-    return request.accept_languages.best_match(supported) or supported[0]
+    return choose()

@@ -7,6 +7,7 @@ from functools import lru_cache
 import langcodes
 import pycountry
 from babel import Locale, UnknownLocaleError
+from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 
 # Offered first in the language menu: the languages the first community writes in most.
@@ -16,6 +17,24 @@ COMMON_LANGUAGES = ("en", "it", "es", "fr", "de", "pt", "nl", "pl", "ro", "el", 
 def current_locale() -> str:
     locale = get_locale()
     return str(locale) if locale else "en"
+
+
+def chosen_ui_locale() -> str | None:
+    """The interface language the reader picked explicitly with ?lang=, if it is one we have."""
+    if not has_request_context():
+        return None
+    chosen = request.args.get("lang", "")
+    return chosen if chosen in current_app.config["STORYHUB_UI_LOCALES"] else None
+
+
+def ui_locale() -> str:
+    """Pick the interface language: explicit ?lang=, then Accept-Language, then English."""
+    supported = current_app.config["STORYHUB_UI_LOCALES"]
+    return (
+        chosen_ui_locale()
+        or request.accept_languages.best_match(supported)
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 @lru_cache(maxsize=64)
@@ -59,8 +78,12 @@ def base_language(tag: str) -> str:
     return tag.split("-", 1)[0].lower()
 
 
-def language_name(tag: str, in_locale: str | None = None) -> str:
-    """Return the name of language `tag` in `in_locale` (default: the UI language)."""
+def language_name(tag: str, in_locale: str | None = None, capitalize: bool = True) -> str:
+    """Return the name of language `tag` in `in_locale` (default: the UI language).
+
+    Capitalised for lists and menus; `capitalize=False` keeps CLDR's own case for use within a
+    sentence ("Storie in inglese", "Stories in English").
+    """
     display = _locale(in_locale or current_locale()) or _locale("en")
     if display is None:
         return tag
@@ -70,7 +93,7 @@ def language_name(tag: str, in_locale: str | None = None) -> str:
     else:
         # A tag Babel has no locale for ("ase", "en-US-u-ca-gregory"): name its language part.
         name = display.languages.get(base_language(tag)) or tag
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if capitalize else name
 
 
 @lru_cache(maxsize=8)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, url_for
-from flask_babel import format_date, format_timedelta
+from flask import Flask, has_request_context, request, url_for
+from flask_babel import format_date, format_number, format_timedelta
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from storyhub import i18n
 from storyhub.forms import ActionForm
-from storyhub.models import Story, StoryStatus
+from storyhub.models import Relation, Story, StoryStatus
 from storyhub.services.catalog import story_slug
 from storyhub.services.translations import may_be_out_of_date
 
@@ -25,9 +26,33 @@ STATUS_WORDS = {
     StoryStatus.ERASED: "Erased",
 }
 
+# How the story page introduces its author, in the reader's language.
+RELATION_WORDS = {
+    Relation.SELF: _l("Written by the patient"),
+    Relation.FAMILY: _l("Written by a family member"),
+    Relation.PARTNER: _l("Written by a partner"),
+    Relation.CAREGIVER: _l("Written by a caregiver"),
+    Relation.FRIEND: _l("Written by a friend"),
+    Relation.OTHER: _l("Written by someone close to the patient"),
+}
+
+
+# Query parameters the language switcher carries over to the same page in another language.
+KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
+
 
 def story_url(story: Story, **kwargs: Any) -> str:
+    """The story's canonical URL; an update lives on its original's page, at its anchor."""
+    if story.update_of_id and story.update_of is not None:
+        original = story.update_of
+        kwargs.setdefault("_anchor", f"update-{story.id}")
+        return url_for("reader.story", story_id=original.id, slug=story_slug(original), **kwargs)
     return url_for("reader.story", story_id=story.id, slug=story_slug(story), **kwargs)
+
+
+def canonical_url(story: Story) -> str:
+    """Absolute URL without the interface-language choice: for canonical links, feeds, APIs."""
+    return story_url(story, _external=True, lang=None)
 
 
 def age(moment: datetime) -> str:
@@ -46,18 +71,58 @@ def field_attrs(field: Field, hint: str = "") -> dict[str, str]:
     return attrs
 
 
+def switch_language_url(code: str) -> str:
+    """This page in another interface language: the same URL with ?lang= changed."""
+    view_args = request.view_args or {}
+    if request.endpoint is None or request.method != "GET":
+        return url_for("reader.home", lang=code)
+    # Only the parameters pages understand: anything else (say ?endpoint=) could clash with
+    # url_for's own arguments.
+    args = {
+        key: values
+        for key, values in request.args.to_dict(flat=False).items()
+        if key in KEPT_QUERY_ARGS and key not in view_args
+    }
+    return url_for(request.endpoint, **view_args, **args, lang=code)
+
+
+def keep_chosen_language(endpoint: str | None, values: dict[str, Any]) -> None:
+    """Carry an explicit ?lang= choice into every link the page makes, so the choice is
+    remembered without a cookie (pages stay cacheable). The API and static files ignore it."""
+    if not has_request_context() or "lang" in values or endpoint is None:
+        return
+    if endpoint == "static" or endpoint.startswith("api."):
+        return
+    chosen = i18n.chosen_ui_locale()
+    if chosen:
+        values["lang"] = chosen
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.url_defaults(keep_chosen_language)
     app.jinja_env.globals.update(
         story_url=story_url,
+        canonical_url=canonical_url,
         language_name=i18n.language_name,
         language_autonym=i18n.language_autonym,
         country_name=i18n.country_name,
         status_words=lambda status: STATUS_WORDS.get(status, str(status)),
+        relation_words=lambda relation: RELATION_WORDS.get(relation, ""),
         action_form=ActionForm,
         ui_lang=i18n.current_locale,
+        ui_languages=lambda: [
+            (code, i18n.language_autonym(code)) for code in app.config["STORYHUB_UI_LOCALES"]
+        ],
+        switch_language_url=switch_language_url,
+        chosen_ui_lang=i18n.chosen_ui_locale,
+        filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},
         field_attrs=field_attrs,
         translation_out_of_date=may_be_out_of_date,
     )
-    app.jinja_env.filters.update(date=lambda d: format_date(d, "long") if d else "", age=age)
+    app.jinja_env.filters.update(
+        date=lambda d: format_date(d, "long") if d else "",
+        age=age,
+        number=format_number,
+    )

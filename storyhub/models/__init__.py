@@ -1,5 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
+# Registers the full-text index (per-dialect DDL and the flush hook that maintains it).
+from storyhub.models import search_index  # noqa: F401
 from storyhub.models.audit import ModerationEvent
 from storyhub.models.outbox import OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole

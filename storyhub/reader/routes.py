@@ -1,4 +1,4 @@
-"""Public pages: only `catalog` queries, so only published content."""
+"""Public pages: only `catalog` and `search` queries, so only published content."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from storyhub.i18n import (
-    country_name,
-    is_country_code,
-    language_name,
-    normalise_language_tag,
-)
-from storyhub.reader import bp
-from storyhub.services import catalog
+from storyhub.i18n import language_name, normalise_language_tag
+from storyhub.reader import bp, params
+from storyhub.services import catalog, search
 from storyhub.views import parse_int
+
+SEARCH_PAGES = 20
 
 
 @bp.after_request
 def cacheable_for_anonymous(response: Any) -> Any:
     """Let browsers and proxies revalidate anonymous pages cheaply with an ETag."""
+    # The interface language comes from ?lang= or, failing that, Accept-Language.
+    response.vary.add("Accept-Language")
     if (
         request.method == "GET"
         and response.status_code == 200
@@ -34,41 +33,44 @@ def cacheable_for_anonymous(response: Any) -> Any:
     return response
 
 
+def _per_page() -> int:
+    return current_app.config["STORIES_PER_PAGE"]
+
+
 @bp.route("/")
 def home() -> Any:
-    return render_template(
-        "reader/home.html",
-        teasers=catalog.recent_teasers(10),
-        topics=catalog.public_topics(),
-        diagnoses=catalog.diagnosis_choices(),
-    )
+    return render_template("reader/home.html", home=catalog.home_page(10))
+
+
+def _filter_args(filters: catalog.StoryFilters) -> dict[str, str]:
+    return {k: v for k, v in vars(filters).items() if v}
 
 
 @bp.route("/stories/")
 def stories() -> Any:
+    filters = params.story_filters(request.args)
     page = parse_int(request.args.get("page"), 1, 1, 100_000)
-    diagnosis = request.args.get("diagnosis", "").strip()
-    language = request.args.get("language", "").strip()
-    country = request.args.get("country", "").strip().upper()
-    if page is None or len(diagnosis) > 80 or (country and not is_country_code(country)):
+    if page is None:
         abort(400)
-    if language:
-        language = normalise_language_tag(language) or abort(400)
-    if diagnosis and catalog.diagnosis_by_slug(diagnosis) is None:
-        abort(404)
-    filters = catalog.StoryFilters(diagnosis=diagnosis, language=language, country=country)
-    teasers, has_more = catalog.filtered_teasers(
-        filters, page, current_app.config["STORIES_PER_PAGE"]
+    if "page" in request.args:
+        # Links from before keyset paging: find where that page started, once.
+        args = _filter_args(filters)
+        start = catalog.cursor_at(filters, (page - 1) * _per_page() - 1) if page > 1 else None
+        if start:
+            args["after"] = start.encode()
+        return redirect(url_for(".stories", **args), 301 if page == 1 else 302)
+    listing = catalog.list_stories(
+        filters,
+        after=params.cursor(request.args, "after"),
+        before=params.cursor(request.args, "before"),
+        limit=_per_page(),
     )
     return render_template(
         "reader/stories.html",
-        teasers=teasers,
-        has_more=has_more,
-        page=page,
+        listing=listing,
         filters=filters,
-        diagnoses=catalog.diagnosis_choices(),
-        country_label=country_name(country) if country else "",
-        language_label=language_name(language) if language else "",
+        choices=catalog.filter_choices(filters),
+        paged="after" in request.args or "before" in request.args,
     )
 
 
@@ -93,31 +95,35 @@ def story(story_id: int, slug: str | None = None) -> Any:
 
 @bp.route("/topics/")
 def topics() -> Any:
-    return render_template("reader/topics.html", topics=catalog.public_topics())
+    return render_template("reader/topics.html", topics=catalog.topic_entries())
 
 
 @bp.route("/topics/<slug>")
 def topic(slug: str) -> Any:
     topic = catalog.topic_by_slug(slug) or abort(404)
+    filters = catalog.StoryFilters(topic=slug)
     return render_template(
         "reader/topic.html",
         topic=topic,
-        teasers=catalog.topic_teasers(topic, current_app.config["TOPIC_TEASER_LIMIT"]),
+        filters=filters,
+        listing=catalog.list_stories(filters, limit=_per_page()),
     )
 
 
 @bp.route("/diagnoses/")
 def diagnoses() -> Any:
-    return render_template("reader/diagnoses.html", diagnoses=catalog.diagnosis_choices())
+    return render_template("reader/diagnoses.html", tree=catalog.diagnosis_tree())
 
 
 @bp.route("/diagnoses/<slug>")
 def diagnosis(slug: str) -> Any:
     diagnosis = catalog.diagnosis_by_slug(slug) or abort(404)
+    filters = catalog.StoryFilters(diagnosis=slug)
     return render_template(
         "reader/diagnosis.html",
         diagnosis=diagnosis,
-        teasers=catalog.diagnosis_teasers(diagnosis, current_app.config["TOPIC_TEASER_LIMIT"]),
+        filters=filters,
+        listing=catalog.list_stories(filters, limit=_per_page()),
     )
 
 
@@ -126,9 +132,21 @@ def language(tag: str) -> Any:
     normalised = normalise_language_tag(tag) or abort(404)
     if normalised != tag:
         return redirect(url_for(".language", tag=normalised), 301)
+    filters = catalog.StoryFilters(language=tag)
     return render_template(
         "reader/language.html",
         tag=tag,
-        name=language_name(tag),
-        teasers=catalog.language_teasers(tag, current_app.config["TOPIC_TEASER_LIMIT"]),
+        name=language_name(tag, capitalize=False),
+        filters=filters,
+        listing=catalog.list_stories(filters, limit=_per_page()),
     )
+
+
+@bp.route("/search")
+def search_page() -> Any:
+    query = request.args.get("q", "")
+    page = parse_int(request.args.get("page"), 1, 1, SEARCH_PAGES)
+    if page is None or len(query) > 500:
+        abort(400)
+    results = search.search_stories(query, page, _per_page())
+    return render_template("reader/search.html", results=results, page=page)

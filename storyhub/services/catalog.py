@@ -1,17 +1,23 @@
-"""Read queries for public pages. Every one filters through `is_public`: readers never see
-a story that is not published, or a translation or update whose original is not."""
+"""Read queries for public pages, feeds, the sitemap and the API. Every one filters through
+`is_public`: readers never see a story that is not published, or a translation or update whose
+original is not. Nothing here touches submitters.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from slugify import slugify
 
 from storyhub.extensions import db
-from storyhub.i18n import country_name, language_autonym
+from storyhub.i18n import country_name, current_locale, language_autonym, language_name
 from storyhub.models import (
     Diagnosis,
     Story,
@@ -47,8 +53,19 @@ def is_public() -> sa.ColumnElement[bool]:
     )
 
 
+def _is_original() -> sa.ColumnElement[bool]:
+    return sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None))
+
+
 def story_slug(story: Story) -> str:
     return slugify(story.title, max_length=60, word_boundary=True) or "story"
+
+
+def is_slug(value: str) -> bool:
+    return bool(SLUG_PATTERN.fullmatch(value))
+
+
+# --- teasers -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -71,12 +88,17 @@ def _public_translations(story: Story) -> list[Story]:
     return [t for t in story.translations if t.status is StoryStatus.PUBLISHED]
 
 
+def _source(story: Story) -> Story:
+    """The story whose diagnoses and topics apply: a translation shares its original's."""
+    return story.translation_of or story.update_of or story
+
+
 def teaser(story: Story, with_translations: bool = True) -> Teaser:
     # Each teaser reads in its story's own language: names of diagnoses and country too.
     language = story.language.split("-")[0]
     return Teaser(
         story=story,
-        diagnoses=", ".join(d.name(language) for d in story.diagnoses),
+        diagnoses=", ".join(d.name(language) for d in _source(story).diagnoses),
         country=country_name(story.country, language),
         language_label=language_autonym(story.language),
         translations=[teaser(t, False) for t in _public_translations(story)]
@@ -85,23 +107,42 @@ def teaser(story: Story, with_translations: bool = True) -> Teaser:
     )
 
 
+def _teaser_options() -> list[so.interfaces.LoaderOption]:
+    translations = so.selectinload(Story.translations)
+    return [
+        so.selectinload(Story.diagnoses),
+        translations,
+        translations.selectinload(Story.diagnoses),
+        so.selectinload(Story.translation_of).selectinload(Story.diagnoses),
+    ]
+
+
 def _originals() -> sa.Select[tuple[Story]]:
     """Public originals (not translations or updates), newest first, loaded for teasers."""
-    translation_of = so.selectinload(Story.translations)
     return (
         sa.select(Story)
-        .where(is_public(), Story.translation_of_id.is_(None), Story.update_of_id.is_(None))
-        .options(
-            so.selectinload(Story.diagnoses),
-            translation_of,
-            translation_of.selectinload(Story.diagnoses),
-        )
+        .where(is_public(), _is_original())
+        .options(*_teaser_options())
         .order_by(Story.published_at.desc(), Story.id.desc())
     )
 
 
 def recent_teasers(limit: int = 10) -> list[Teaser]:
     return [teaser(s) for s in db.session.scalars(_originals().limit(limit))]
+
+
+def public_stories_by_id(ids: Iterable[int]) -> dict[int, Story]:
+    """Return the public stories among `ids`, loaded for teasers, by id."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    stories = db.session.scalars(
+        sa.select(Story).where(Story.id.in_(ids), is_public()).options(*_teaser_options())
+    )
+    return {s.id: s for s in stories}
+
+
+# --- taxonomy ------------------------------------------------------------------------------
 
 
 def public_topics() -> list[Topic]:
@@ -112,10 +153,6 @@ def public_diagnoses() -> list[Diagnosis]:
     return list(
         db.session.scalars(sa.select(Diagnosis).order_by(Diagnosis.position, Diagnosis.slug))
     )
-
-
-def is_slug(value: str) -> bool:
-    return bool(SLUG_PATTERN.fullmatch(value))
 
 
 def topic_by_slug(slug: str) -> Topic | None:
@@ -130,12 +167,6 @@ def diagnosis_by_slug(slug: str) -> Diagnosis | None:
     return db.session.scalar(sa.select(Diagnosis).filter_by(slug=slug))
 
 
-def topic_teasers(topic: Topic, limit: int) -> list[Teaser]:
-    linked = sa.select(story_topics.c.story_id).where(story_topics.c.topic_id == topic.id)
-    stories = db.session.scalars(_originals().where(Story.id.in_(linked)).limit(limit))
-    return [teaser(s) for s in stories]
-
-
 def _diagnosis_and_descendants(diagnosis: Diagnosis) -> list[int]:
     ids, frontier = [diagnosis.id], [diagnosis.id]
     while frontier:  # the taxonomy is a few levels deep at most
@@ -146,38 +177,315 @@ def _diagnosis_and_descendants(diagnosis: Diagnosis) -> list[int]:
     return ids
 
 
-def diagnosis_teasers(diagnosis: Diagnosis, limit: int) -> list[Teaser]:
-    linked = sa.select(story_diagnoses.c.story_id).where(
-        story_diagnoses.c.diagnosis_id.in_(_diagnosis_and_descendants(diagnosis))
+def _subtree_counts() -> dict[int, int]:
+    """Public originals per diagnosis, counting those filed under any of its sub-diagnoses once."""
+    closure = sa.select(Diagnosis.id.label("ancestor"), Diagnosis.id.label("descendant")).cte(
+        "closure", recursive=True
     )
-    stories = db.session.scalars(_originals().where(Story.id.in_(linked)).limit(limit))
-    return [teaser(s) for s in stories]
+    child = so.aliased(Diagnosis)
+    closure = closure.union_all(
+        sa.select(closure.c.ancestor, child.id).where(child.parent_id == closure.c.descendant)
+    )
+    rows = db.session.execute(
+        sa.select(closure.c.ancestor, sa.func.count(sa.distinct(story_diagnoses.c.story_id)))
+        .join(story_diagnoses, story_diagnoses.c.diagnosis_id == closure.c.descendant)
+        .join(Story, Story.id == story_diagnoses.c.story_id)
+        .where(is_public(), _is_original())
+        .group_by(closure.c.ancestor)
+    )
+    return {ancestor: count for ancestor, count in rows}
+
+
+@dataclass
+class DiagnosisNode:
+    diagnosis: Diagnosis
+    name: str  # in the reader's language when the taxonomy has it
+    count: int  # public stories filed under it or its sub-diagnoses
+    children: list[DiagnosisNode]
+
+
+def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
+    """The taxonomy as a tree, names in `locale`, each node with its story count."""
+    locale = locale or current_locale()
+    counts = _subtree_counts()
+    by_parent: dict[int | None, list[Diagnosis]] = {}
+    for diagnosis in public_diagnoses():
+        by_parent.setdefault(diagnosis.parent_id, []).append(diagnosis)
+
+    def nodes(parent_id: int | None) -> list[DiagnosisNode]:
+        return [
+            DiagnosisNode(d, d.name(locale), counts.get(d.id, 0), nodes(d.id))
+            for d in by_parent.get(parent_id, [])
+        ]
+
+    return nodes(None)
+
+
+def diagnosis_choices(locale: str | None = None) -> list[tuple[str, str]]:
+    """Return (slug, name) for forms, each parent followed by its sub-diagnoses."""
+    locale = locale or current_locale()
+    diagnoses = public_diagnoses()
+    children: dict[int | None, list[Diagnosis]] = {}
+    for diagnosis in diagnoses:
+        children.setdefault(diagnosis.parent_id, []).append(diagnosis)
+    choices: list[tuple[str, str]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        for diagnosis in children.get(parent_id, []):
+            choices.append((diagnosis.slug, "— " * depth + diagnosis.name(locale)))
+            visit(diagnosis.id, depth + 1)
+
+    visit(None, 0)
+    return choices
+
+
+@dataclass
+class TopicEntry:
+    topic: Topic
+    title: str
+    count: int
+
+
+def topic_entries(locale: str | None = None) -> list[TopicEntry]:
+    """Every topic, titled in `locale`, with how many public stories it links."""
+    locale = locale or current_locale()
+    counts = dict(
+        db.session.execute(
+            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
+            .join(Story, Story.id == story_topics.c.story_id)
+            .where(is_public(), _is_original())
+            .group_by(story_topics.c.topic_id)
+        ).all()
+    )
+    return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
+
+
+def public_languages() -> list[tuple[str, int]]:
+    """(language tag, number of public stories and translations in it), most first."""
+    count = sa.func.count(Story.id)
+    rows = db.session.execute(
+        sa.select(Story.language, count)
+        .where(is_public(), Story.update_of_id.is_(None))
+        .group_by(Story.language)
+        .order_by(count.desc(), Story.language)
+    )
+    return [(language, number) for language, number in rows]
+
+
+@dataclass
+class FilterChoices:
+    """(value, label) options for the story filters, labels in the reader's language."""
+
+    diagnoses: list[tuple[str, str]]
+    topics: list[tuple[str, str]]
+    languages: list[tuple[str, str]]
+    countries: list[tuple[str, str]]
+
+
+def filter_choices(filters: StoryFilters, locale: str | None = None) -> FilterChoices:
+    """Options for the filter form: languages and countries that have public stories, plus
+    whatever is chosen now (so the form shows it even when nothing matches)."""
+    locale = locale or current_locale()
+    languages = {tag for tag, _count in public_languages()} | (
+        {filters.language} if filters.language else set()
+    )
+    countries = set(
+        db.session.scalars(
+            sa.select(Story.country).distinct().where(is_public(), Story.update_of_id.is_(None))
+        )
+    ) | ({filters.country} if filters.country else set())
+
+    def by_label(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(pairs, key=lambda pair: pair[1].casefold())
+
+    return FilterChoices(
+        diagnoses=diagnosis_choices(locale),
+        topics=[(t.slug, t.title(locale)) for t in public_topics()],
+        languages=by_label((tag, language_name(tag, locale)) for tag in languages),
+        countries=by_label((code, country_name(code, locale)) for code in countries),
+    )
+
+
+@dataclass
+class HomePage:
+    teasers: list[Teaser]
+    diagnoses: list[DiagnosisNode]
+    topics: list[TopicEntry]
+    languages: list[tuple[str, int]]
+
+
+def home_page(recent: int = 10) -> HomePage:
+    return HomePage(recent_teasers(recent), diagnosis_tree(), topic_entries(), public_languages())
+
+
+# --- listings with keyset pagination -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a newest-first listing: the (published_at, id) of a story on it."""
+
+    published_at: datetime
+    story_id: int
+
+    @classmethod
+    def of(cls, story: Story) -> Cursor:
+        assert story.published_at is not None
+        return cls(story.published_at, story.id)
+
+    def encode(self) -> str:
+        raw = f"{self.published_at.astimezone(UTC).isoformat()}|{self.story_id}"
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor | None:
+        """Return the cursor, or None for anything that is not one we made."""
+        if not token or len(token) > 80 or not token.isascii():
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            moment, story_id = raw.split("|")
+            published_at = datetime.fromisoformat(moment)
+            number = int(story_id)
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return None
+        if published_at.tzinfo is None or not 0 < number < 2**31:
+            return None
+        return cls(published_at.astimezone(UTC), number)
 
 
 @dataclass(frozen=True)
 class StoryFilters:
+    """Filters combine (AND). A language lists translations into it as well as originals."""
+
     diagnosis: str = ""
     language: str = ""
     country: str = ""
+    topic: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.diagnosis or self.language or self.country or self.topic)
 
 
-def filtered_teasers(filters: StoryFilters, page: int, per_page: int) -> tuple[list[Teaser], bool]:
-    """Return one page of public originals matching the filters, and whether more follow."""
-    query = _originals()
+@dataclass
+class Listing:
+    stories: list[Story]
+    newer: Cursor | None  # pass as `before` for the page of newer stories
+    older: Cursor | None  # pass as `after` for the page of older stories
+
+    @property
+    def teasers(self) -> list[Teaser]:
+        # Listings by language show each story on its own; the others nest translations.
+        return [teaser(s, with_translations=s.translation_of_id is None) for s in self.stories]
+
+
+def _filtered(filters: StoryFilters) -> sa.Select[tuple[Story]]:
+    if filters.language:
+        query = sa.select(Story).where(
+            is_public(), Story.update_of_id.is_(None), Story.language == filters.language
+        )
+    else:
+        query = sa.select(Story).where(is_public(), _is_original())
+    # Translations are filed under their original's diagnoses and topics.
+    source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
     if filters.diagnosis:
         diagnosis = diagnosis_by_slug(filters.diagnosis)
         ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
         query = query.where(
-            Story.id.in_(
+            source_id.in_(
                 sa.select(story_diagnoses.c.story_id).where(story_diagnoses.c.diagnosis_id.in_(ids))
             )
         )
-    if filters.language:
-        query = query.where(Story.language == filters.language)
+    if filters.topic:
+        topic = topic_by_slug(filters.topic)
+        query = query.where(
+            source_id.in_(
+                sa.select(story_topics.c.story_id).where(
+                    story_topics.c.topic_id == (topic.id if topic else -1)
+                )
+            )
+        )
     if filters.country:
         query = query.where(Story.country == filters.country)
-    rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
-    return [teaser(s) for s in rows[:per_page]], len(rows) > per_page
+    # A published story always has a publication time; the keyset needs one.
+    return query.where(Story.published_at.is_not(None))
+
+
+def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        Story.published_at < cursor.published_at,
+        sa.and_(Story.published_at == cursor.published_at, Story.id < cursor.story_id),
+    )
+
+
+def _newer_than(cursor: Cursor) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        Story.published_at > cursor.published_at,
+        sa.and_(Story.published_at == cursor.published_at, Story.id > cursor.story_id),
+    )
+
+
+def _exists(query: sa.Select[tuple[Story]]) -> bool:
+    return bool(db.session.scalar(sa.select(query.with_only_columns(Story.id).exists())))
+
+
+def list_stories(
+    filters: StoryFilters,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 20,
+) -> Listing:
+    """One page of public stories, newest first, after or before a cursor (keyset paging).
+
+    The cost of a page does not grow with how deep it is, and a story published while
+    someone pages does not shift what they see next.
+    """
+    base = _filtered(filters)
+    if before is not None:
+        rows = list(
+            db.session.scalars(
+                base.where(_newer_than(before))
+                .options(*_teaser_options())
+                .order_by(Story.published_at.asc(), Story.id.asc())
+                .limit(limit + 1)
+            )
+        )
+        has_newer = len(rows) > limit
+        rows = list(reversed(rows[:limit]))
+        has_older = bool(rows) and _exists(base.where(_older_than(Cursor.of(rows[-1]))))
+    else:
+        query = base if after is None else base.where(_older_than(after))
+        rows = list(
+            db.session.scalars(
+                query.options(*_teaser_options())
+                .order_by(Story.published_at.desc(), Story.id.desc())
+                .limit(limit + 1)
+            )
+        )
+        has_older = len(rows) > limit
+        rows = rows[:limit]
+        has_newer = bool(rows) and after is not None
+        has_newer = has_newer and _exists(base.where(_newer_than(Cursor.of(rows[0]))))
+    return Listing(
+        stories=rows,
+        newer=Cursor.of(rows[0]) if has_newer else None,
+        older=Cursor.of(rows[-1]) if has_older else None,
+    )
+
+
+def cursor_at(filters: StoryFilters, position: int) -> Cursor | None:
+    """The cursor of the `position`-th story (0-based) of a listing: turns old ?page= links
+    into keyset links. None when the listing is shorter."""
+    story = db.session.scalar(
+        _filtered(filters)
+        .order_by(Story.published_at.desc(), Story.id.desc())
+        .offset(position)
+        .limit(1)
+    )
+    return Cursor.of(story) if story else None
+
+
+# --- one story ----------------------------------------------------------------------------
 
 
 def public_story(story_id: int) -> Story | None:
@@ -194,14 +502,42 @@ def public_story(story_id: int) -> Story | None:
     )
 
 
+def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
+    """Other public stories sharing a diagnosis with `story`: most shared first, then newest."""
+    original = _source(story)
+    diagnosis_ids = [d.id for d in original.diagnoses]
+    if not diagnosis_ids:
+        return []
+    shared = (
+        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
+        .where(
+            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
+            story_diagnoses.c.story_id != original.id,
+        )
+        .group_by(story_diagnoses.c.story_id)
+        .subquery()
+    )
+    stories = db.session.scalars(
+        _originals()
+        .join(shared, shared.c.story_id == Story.id)
+        .order_by(None)
+        .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+        .limit(limit)
+    )
+    return [teaser(s, with_translations=False) for s in stories]
+
+
 @dataclass
 class StoryPage:
     story: Story
     original: Story
     updates: list[Story]
     languages: list[tuple[Story, str]]  # every public language version, original first
-    diagnoses: str
+    diagnoses: str  # in the story's language, for the byline
     country: str
+    filed_under: list[tuple[Diagnosis, str]]  # in the reader's language, for links
+    topics: list[tuple[Topic, str]]
+    related: list[Teaser]
 
 
 def story_page(story: Story) -> StoryPage:
@@ -210,6 +546,7 @@ def story_page(story: Story) -> StoryPage:
     assert original is not None
     versions = [original, *_public_translations(original)]
     language = story.language.split("-")[0]
+    reader = current_locale()
     return StoryPage(
         story=story,
         original=original,
@@ -217,36 +554,102 @@ def story_page(story: Story) -> StoryPage:
         languages=[(v, language_autonym(v.language)) for v in versions],
         diagnoses=", ".join(d.name(language) for d in original.diagnoses),
         country=country_name(story.country, language),
+        filed_under=[(d, d.name(reader)) for d in original.diagnoses],
+        topics=[(t, t.title(reader)) for t in original.topics],
+        related=related_teasers(original),
     )
 
 
-def language_teasers(language: str, limit: int) -> list[Teaser]:
-    """Public stories written in, or translated into, `language`."""
-    stories = db.session.scalars(
-        sa.select(Story)
-        .where(is_public(), Story.update_of_id.is_(None), Story.language == language)
-        .options(so.selectinload(Story.diagnoses), so.selectinload(Story.translations))
-        .order_by(Story.published_at.desc(), Story.id.desc())
-        .limit(limit)
+# --- feeds and sitemap --------------------------------------------------------------------
+
+
+def feed_stories(filters: StoryFilters, limit: int = 50) -> list[Story]:
+    """Newest public stories for a feed: originals, translations and updates, as published."""
+    query = sa.select(Story).where(is_public(), Story.published_at.is_not(None))
+    source_id = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
+    if filters.diagnosis:
+        diagnosis = diagnosis_by_slug(filters.diagnosis)
+        ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
+        query = query.where(
+            source_id.in_(
+                sa.select(story_diagnoses.c.story_id).where(story_diagnoses.c.diagnosis_id.in_(ids))
+            )
+        )
+    if filters.topic:
+        topic = topic_by_slug(filters.topic)
+        query = query.where(
+            source_id.in_(
+                sa.select(story_topics.c.story_id).where(
+                    story_topics.c.topic_id == (topic.id if topic else -1)
+                )
+            )
+        )
+    return list(
+        db.session.scalars(
+            query.options(so.selectinload(Story.update_of))
+            .order_by(Story.published_at.desc(), Story.id.desc())
+            .limit(limit)
+        )
     )
-    return [teaser(s, with_translations=False) for s in stories]
 
 
-def diagnosis_choices(locale: str | None = None) -> list[tuple[str, str]]:
-    """Return (slug, name) for the form, each parent followed by its sub-diagnoses."""
-    from storyhub.i18n import current_locale
+@dataclass
+class SitemapStory:
+    story_id: int
+    slug: str
+    language: str
+    lastmod: datetime
+    alternates: list[tuple[str, int, str]]  # (language, id, slug) of every public version
 
-    locale = locale or current_locale()
-    diagnoses = public_diagnoses()
-    children: dict[int | None, list[Diagnosis]] = {}
-    for diagnosis in diagnoses:
-        children.setdefault(diagnosis.parent_id, []).append(diagnosis)
-    choices: list[tuple[str, str]] = []
 
-    def visit(parent_id: int | None, depth: int) -> None:
-        for diagnosis in children.get(parent_id, []):
-            choices.append((diagnosis.slug, "— " * depth + diagnosis.name(locale)))
-            visit(diagnosis.id, depth + 1)
+@dataclass
+class Sitemap:
+    lastmod: datetime | None  # the newest change to any public story
+    stories: list[SitemapStory]
+    diagnoses: list[str]
+    topics: list[str]
+    languages: list[str]
 
-    visit(None, 0)
-    return choices
+
+def sitemap() -> Sitemap:
+    """Everything public that has its own page, with when it last changed."""
+    rows = db.session.execute(
+        sa.select(
+            Story.id, Story.title, Story.language, Story.updated_at, Story.translation_of_id
+        ).where(is_public(), Story.update_of_id.is_(None))
+    ).all()
+    # An update changes the page of the story it continues.
+    update_times = dict(
+        db.session.execute(
+            sa.select(Story.update_of_id, sa.func.max(Story.updated_at))
+            .where(is_public(), Story.update_of_id.is_not(None))
+            .group_by(Story.update_of_id)
+        ).all()
+    )
+    versions: dict[int, list[tuple[str, int, str]]] = {}
+    for story_id, title, language, _updated, translation_of in rows:
+        slug = slugify(title, max_length=60, word_boundary=True) or "story"
+        versions.setdefault(translation_of or story_id, []).append((language, story_id, slug))
+    stories = []
+    for story_id, title, language, updated, translation_of in rows:
+        family = translation_of or story_id
+        later = update_times.get(family)
+        stories.append(
+            SitemapStory(
+                story_id=story_id,
+                slug=slugify(title, max_length=60, word_boundary=True) or "story",
+                language=language,
+                lastmod=max(updated, later) if later else updated,
+                alternates=sorted(versions[family], key=lambda v: v[1])
+                if len(versions[family]) > 1
+                else [],
+            )
+        )
+    stories.sort(key=lambda s: s.story_id)
+    return Sitemap(
+        lastmod=max((s.lastmod for s in stories), default=None),
+        stories=stories,
+        diagnoses=[d.slug for d in public_diagnoses()],
+        topics=[t.slug for t in public_topics()],
+        languages=[language for language, _count in public_languages()],
+    )

@@ -1,0 +1,109 @@
+"""JSON shapes of the public API: an explicit allowlist of fields, so nothing private (the
+submitter, the private original text, moderators' messages, tokens) can slip in by accident.
+Documented in openapi.json next to this file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import url_for
+
+from storyhub.models import Diagnosis, Story, StoryStatus, Topic
+from storyhub.services import catalog
+from storyhub.templating import canonical_url
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _api_url(story: Story) -> str:
+    return url_for("api.story", story_id=story.id, _external=True)
+
+
+def _kind(story: Story) -> str:
+    return story.kind  # "story", "translation" or "update"
+
+
+def _version(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "language": story.language,
+        "title": story.title,
+        "url": canonical_url(story),
+        "api_url": _api_url(story),
+    }
+
+
+def story_summary(story: Story) -> dict[str, Any]:
+    source = story.translation_of or story.update_of or story
+    translations = [
+        t for t in story.translations if t.status is StoryStatus.PUBLISHED
+    ]  # the original is public, so a published translation is too
+    return {
+        "id": story.id,
+        "kind": _kind(story),
+        "url": canonical_url(story),
+        "api_url": _api_url(story),
+        "title": story.title,
+        "author_name": story.author_name,
+        "relation": story.relation.value,
+        "relation_detail": story.relation_detail,
+        "country": story.country,
+        "language": story.language,
+        "diagnoses": [d.slug for d in source.diagnoses],
+        "topics": [t.slug for t in source.topics],
+        "excerpt": story.excerpt,
+        "published_at": _time(story.published_at),
+        "updated_at": _time(story.updated_at),
+        "translation_of": story.translation_of_id,
+        "update_of": story.update_of_id,
+        "translations": [_version(t) for t in translations],
+    }
+
+
+def story_detail(page: catalog.StoryPage) -> dict[str, Any]:
+    story = page.story
+    data = story_summary(story)
+    data["body_html"] = story.body_html  # sanitised when stored; never the private original
+    data["languages"] = [_version(version) for version, _label in page.languages]
+    data["updates"] = [
+        {
+            "id": update.id,
+            "title": update.title,
+            "language": update.language,
+            "body_html": update.body_html,
+            "published_at": _time(update.published_at),
+            "url": canonical_url(update),
+        }
+        for update in page.updates
+    ]
+    return data
+
+
+def diagnosis(node: catalog.DiagnosisNode) -> dict[str, Any]:
+    item: Diagnosis = node.diagnosis
+    return {
+        "slug": item.slug,
+        "parent": item.parent.slug if item.parent else None,
+        "names": {n.language: n.name for n in sorted(item.names, key=lambda n: n.language)},
+        "story_count": node.count,
+        "url": url_for("reader.diagnosis", slug=item.slug, _external=True, lang=None),
+        "feed_url": url_for("reader.diagnosis_feed", slug=item.slug, _external=True, lang=None),
+        "stories_api_url": url_for("api.stories", diagnosis=item.slug, _external=True),
+    }
+
+
+def topic(entry: catalog.TopicEntry) -> dict[str, Any]:
+    item: Topic = entry.topic
+    texts = sorted(item.texts, key=lambda t: t.language)
+    return {
+        "slug": item.slug,
+        "titles": {t.language: t.title for t in texts},
+        "descriptions_html": {t.language: t.description_html for t in texts},
+        "story_count": entry.count,
+        "url": url_for("reader.topic", slug=item.slug, _external=True, lang=None),
+        "feed_url": url_for("reader.topic_feed", slug=item.slug, _external=True, lang=None),
+        "stories_api_url": url_for("api.stories", topic=item.slug, _external=True),
+    }

@@ -1,0 +1,42 @@
+"""Query-string parsing shared by the reader pages and the JSON API: bad input is a 4xx."""
+
+from __future__ import annotations
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, NotFound
+
+from storyhub.i18n import is_country_code, normalise_language_tag
+from storyhub.services import catalog
+
+
+def story_filters(args: MultiDict[str, str]) -> catalog.StoryFilters:
+    """Read `diagnosis`, `language`, `country` and `topic`: 400 when malformed, 404 when the
+    diagnosis or topic does not exist."""
+    diagnosis = args.get("diagnosis", "").strip()
+    topic = args.get("topic", "").strip()
+    language = args.get("language", "").strip()
+    country = args.get("country", "").strip().upper()
+    if len(diagnosis) > 80 or len(topic) > 80 or (country and not is_country_code(country)):
+        raise BadRequest("Unknown country or malformed filter.")
+    if language:
+        language = normalise_language_tag(language) or ""
+        if not language:
+            raise BadRequest("Unknown language tag.")
+    if diagnosis and catalog.diagnosis_by_slug(diagnosis) is None:
+        raise NotFound("No such diagnosis.")
+    if topic and catalog.topic_by_slug(topic) is None:
+        raise NotFound("No such topic.")
+    return catalog.StoryFilters(
+        diagnosis=diagnosis, language=language, country=country, topic=topic
+    )
+
+
+def cursor(args: MultiDict[str, str], name: str) -> catalog.Cursor | None:
+    """Read a keyset cursor; 400 for one we did not make."""
+    token = args.get(name, "")
+    if not token:
+        return None
+    parsed = catalog.Cursor.decode(token)
+    if parsed is None:
+        raise BadRequest(f"The {name} cursor is not valid.")
+    return parsed
