@@ -42,7 +42,7 @@ INSPECT_DOM = """
     if (tag === 'META' && el.httpEquiv) bad.push('META http-equiv');
     // getAttribute, not el.action: an input named "action" shadows the form's property.
     const target = el.getAttribute(tag === 'FORM' ? 'action' : 'href');
-    if ((tag === 'FORM' || tag === 'LINK') && target !== null
+    if ((tag === 'FORM' || tag === 'LINK') && target !== null && target !== 'data:,'
         && new URL(target, location.href).origin !== location.origin) {
       bad.push(`${tag} offsite`);
     }
