@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate."""
 
 from storyhub.models.audit import ModerationEvent
+from storyhub.models.moderation import RejectReason, ReviewMarker, StoryRevision
 from storyhub.models.people import Submitter, User, UserRole
 from storyhub.models.story import (
     Relation,
@@ -15,8 +16,11 @@ __all__ = [
     "Diagnosis",
     "DiagnosisName",
     "ModerationEvent",
+    "RejectReason",
     "Relation",
+    "ReviewMarker",
     "Story",
+    "StoryRevision",
     "StoryStatus",
     "Submitter",
     "Topic",
