@@ -56,7 +56,15 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SUBMIT_RATE_LIMIT = "20 per hour;5 per minute"
+    # Per client address, and per account whatever the address (failed attempts only), so
+    # guessing one moderator's password from many machines is slow too.
     LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute;20 per hour"
+
+    # "Being reviewed by X since HH:MM" fades after this many minutes without a page view.
+    REVIEW_MARKER_MINUTES = 15
+    QUEUE_PAGE_SIZE = 50
+    LOG_PAGE_SIZE = 50
 
     TOPIC_TEASER_LIMIT = 50
     STORIES_PER_PAGE = 20
