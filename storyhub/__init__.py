@@ -84,10 +84,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from storyhub import auth, health, moderate, reader, submit
+    from storyhub import admin, auth, health, moderate, reader, submit
 
     app.register_blueprint(health.bp)
     app.register_blueprint(reader.bp)
     app.register_blueprint(submit.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(moderate.bp)
+    app.register_blueprint(admin.bp)
