@@ -68,7 +68,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Flask-Limiter syntax; operators tune them per deployment without a code change.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour;5 per minute")
+    # Per client address, and per account whatever the address (failed attempts only), so
+    # guessing one moderator's password from many machines is slow too.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
+    )
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
 
@@ -81,6 +86,11 @@ class Config:
     # least this sure of another one, on at least this many letters of text.
     LANGUAGE_CHECK_CONFIDENCE = 0.9
     LANGUAGE_CHECK_MIN_LETTERS = 60
+
+    # "Being reviewed by X since HH:MM" fades after this many minutes without a page view.
+    REVIEW_MARKER_MINUTES = 15
+    QUEUE_PAGE_SIZE = 50
+    LOG_PAGE_SIZE = 50
 
     TOPIC_TEASER_LIMIT = 50
     STORIES_PER_PAGE = 20

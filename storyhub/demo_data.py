@@ -90,6 +90,20 @@ TOPICS: list[dict] = [
     {
         "slug": "calcinosis",
         "position": 1,
+        # Suggest this topic to moderators when a story mentions one of these.
+        "keywords": [
+            "calcinosis",
+            "calcinosi",
+            "calcinose",
+            "calcium",
+            "calcio",
+            "calcification",
+            "calcificazione",
+            "calcificación",
+            "chalky",
+            "gessosa",
+            "calcáreo",
+        ],
         "title": {
             "en": "Calcinosis: calcium deposits under the skin",
             "it": "Calcinosi: depositi di calcio sotto la pelle",
@@ -140,6 +154,24 @@ TOPICS: list[dict] = [
     {
         "slug": "raynauds",
         "position": 2,
+        # Suggest this topic to moderators when a story mentions one of these.
+        "keywords": [
+            "raynaud",
+            "white fingers",
+            "dita bianche",
+            "dedos blancos",
+            "cold fingers",
+            "dita fredde",
+            "dedos fríos",
+            "digital ulcer",
+            "ulcera digitale",
+            "úlcera digital",
+            "hand warmer",
+            "scaldamani",
+            "guanti",
+            "gloves",
+            "guantes",
+        ],
         "title": {
             "en": "Raynaud's: cold fingers, colour changes and ulcers",
             "it": "Raynaud: dita fredde, cambi di colore e ulcere",
@@ -192,6 +224,22 @@ TOPICS: list[dict] = [
     {
         "slug": "diagnosis-journey",
         "position": 3,
+        # Suggest this topic to moderators when a story mentions one of these.
+        "keywords": [
+            "diagnosis",
+            "diagnosed",
+            "diagnosi",
+            "diagnóstico",
+            "diagnosticado",
+            "rheumatologist",
+            "reumatolog",
+            "capillaroscopy",
+            "capillaroscopia",
+            "capilaroscopia",
+            "specialist",
+            "specialista",
+            "especialista",
+        ],
         "title": {
             "en": "The road to a diagnosis",
             "it": "Il percorso verso la diagnosi",

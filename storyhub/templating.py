@@ -14,7 +14,6 @@ from storyhub import i18n
 from storyhub.forms import ActionForm
 from storyhub.models import Relation, Story, StoryStatus
 from storyhub.services.catalog import story_slug
-from storyhub.services.translations import may_be_out_of_date
 
 STATUS_WORDS = {
     StoryStatus.PENDING: "Waiting for a moderator to read it",
@@ -119,7 +118,6 @@ def init_app(app: Flask) -> None:
         chosen_ui_lang=i18n.chosen_ui_locale,
         filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},
         field_attrs=field_attrs,
-        translation_out_of_date=may_be_out_of_date,
     )
     app.jinja_env.filters.update(
         date=lambda d: format_date(d, "long") if d else "",

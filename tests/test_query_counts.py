@@ -19,7 +19,7 @@ PAGES = [
     "/diagnoses/systemic-sclerosis",
     "/languages/en",
 ]
-MAX_QUERIES = 15
+MAX_QUERIES = 20  # the story page: story, links, languages, updates, related stories
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 # Registers the full-text index (per-dialect DDL and the flush hook that maintains it).
 from storyhub.models import search_index  # noqa: F401
 from storyhub.models.audit import ModerationEvent
+from storyhub.models.moderation import RejectReason, ReviewMarker, StoryRevision
 from storyhub.models.outbox import OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
 from storyhub.models.story import (
@@ -19,8 +20,11 @@ __all__ = [
     "DiagnosisName",
     "ModerationEvent",
     "OutboxMessage",
+    "RejectReason",
     "Relation",
+    "ReviewMarker",
     "Story",
+    "StoryRevision",
     "StoryStatus",
     "Submitter",
     "Topic",

@@ -53,6 +53,9 @@ class Topic(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
+    # Terms that suggest this topic for a story, any language, one per line; each matches
+    # words that start with it, ignoring case and accents ("calcinosi" finds "calcinosis").
+    keywords: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     texts: so.Mapped[list[TopicText]] = so.relationship(
         back_populates="topic", cascade="all, delete-orphan", lazy="selectin"

@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("moderate", __name__, url_prefix="/moderate")
 
-from storyhub.moderate import routes  # noqa: E402,F401  (routes attach themselves to bp)
+# The modules attach their routes and template filters to bp.
+from storyhub.moderate import display, log, routes  # noqa: E402,F401

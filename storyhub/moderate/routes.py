@@ -1,19 +1,25 @@
-"""The moderation queue and the review page."""
+"""The moderation queue, bulk decisions and the review page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from storyhub.extensions import db
-from storyhub.models import Story
+from storyhub.i18n import country_name, language_name
+from storyhub.models import Story, StoryStatus
 from storyhub.moderate import bp
-from storyhub.moderate.forms import DecisionForm
-from storyhub.services import catalog, moderation
+from storyhub.moderate.forms import SAVE, BulkForm, DecisionForm, EraseForm, QueueFilterForm
+from storyhub.services import catalog, moderation, reasons
+from storyhub.services import review as reviewing
 from storyhub.services.errors import ServiceError, StaleStoryError
+from storyhub.services.queue import QueueFilters, queue_page
 from storyhub.views import no_store
+
+CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
+CHECK_FIELDS = "Please check the fields marked below."
 
 
 @bp.before_request
@@ -29,82 +35,232 @@ def get_story_or_404(story_id: int) -> Story:
     return story
 
 
-def decision_form(story: Story, **kwargs: Any) -> DecisionForm:
-    form = DecisionForm(**kwargs)
-    form.diagnoses.choices = catalog.diagnosis_choices("en")
-    form.topics.choices = [(t.slug, t.title("en")) for t in catalog.public_topics()]
+def _preset_choices() -> list[tuple[int, str]]:
+    return [(0, "— none —"), *((r.id, r.label) for r in reasons.reject_reasons())]
+
+
+def _topic_choices(suggested: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    return [
+        (t.slug, t.title("en") + (" (suggested)" if t.slug in suggested else ""))
+        for t in catalog.public_topics()
+    ]
+
+
+# ----------------------------------------------------------------------------- queue
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(formdata=request.args)
+    form.diagnosis.choices = [("", "All diagnoses"), *catalog.diagnosis_choices("en")]
     return form
 
 
-def render_review(story: Story, form: DecisionForm, status: int = 200, message: str = "") -> Any:
-    return (
-        render_template(
-            "moderate/review.html",
-            story=story,
-            form=form,
-            message=message,
-            actions=moderation.actions_for(story),
-            history=moderation.story_history(story),
-            reason_prompts=moderation.REASON_PROMPTS,
-        ),
-        status,
-    )
+def _render_queue(filter_form: QueueFilterForm, bulk: BulkForm, status: int = 200) -> Any:
+    filters = QueueFilters()
+    after = None
+    if filter_form.validate():
+        filters = QueueFilters(
+            state=StoryStatus(filter_form.state.data),
+            language=filter_form.language.data,
+            diagnosis=filter_form.diagnosis.data,
+            country=filter_form.country.data,
+            kind=filter_form.kind.data,
+        )
+        after = filter_form.after.data
+    else:
+        status = 400
+    page = queue_page(filters, after, current_user)
+    filter_form.language.choices = [
+        ("", "All languages"),
+        *((code, language_name(code, "en")) for code in page.languages),
+    ]
+    filter_form.country.choices = [
+        ("", "All countries"),
+        *((code, country_name(code, "en")) for code in page.countries),
+    ]
+    bulk.topic.choices = [("", "— keep their topics —"), *_topic_choices()]
+    bulk.preset.choices = _preset_choices()
+    html = render_template("moderate/queue.html", page=page, filters=filter_form, bulk=bulk)
+    return html, status
 
 
 @bp.route("/")
 @no_store
 def queue() -> Any:
-    return render_template("moderate/queue.html", stories=moderation.review_queue())
+    return _render_queue(_filter_form(), BulkForm(formdata=None))
+
+
+@bp.route("/bulk", methods=["POST"])
+@no_store
+def bulk() -> Any:
+    form = BulkForm()
+    form.topic.choices = [("", ""), *_topic_choices()]
+    form.preset.choices = _preset_choices()
+    if not form.validate():
+        if form.csrf_token.errors:
+            form.form_errors.append(CSRF_EXPIRED)
+        return _render_queue(_filter_form(), form, 400)
+    try:
+        outcomes = moderation.bulk_decide(
+            form.targets(),
+            form.bulk_action.data,
+            current_user,
+            reason=form.reason.data,
+            reason_preset_id=form.preset.data or None,
+            topic_slug=form.topic.data,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render_queue(_filter_form(), form, 400)
+    return render_template(
+        "moderate/bulk_result.html", outcomes=outcomes, action=form.bulk_action.data
+    )
+
+
+# ----------------------------------------------------------------------------- review
+
+
+def decision_form(**kwargs: Any) -> DecisionForm:
+    form = DecisionForm(**kwargs)
+    form.diagnoses.choices = catalog.diagnosis_choices("en")
+    form.topics.choices = _topic_choices()
+    form.preset.choices = _preset_choices()
+    return form
+
+
+def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
+    return {
+        "title": story.title,
+        "author_name": story.author_name,
+        "excerpt": story.excerpt,
+        "body": story.body_html,
+        "diagnoses": [d.slug for d in story.diagnoses],
+        "topics": [t.slug for t in story.topics],
+        "version": story.version,
+        "loaded_at": page.loaded_at.isoformat(),
+    }
+
+
+def render_review(
+    page: reviewing.ReviewPage,
+    form: DecisionForm,
+    status: int = 200,
+    message: str = "",
+    erase_form: EraseForm | None = None,
+) -> Any:
+    if erase_form is None:
+        erase_form = EraseForm(formdata=None, prefix="erase", data={"version": page.story.version})
+    # Suggested topics are marked among the checkboxes, for the moderator to confirm.
+    form.topics.choices = _topic_choices({s.topic.slug for s in page.suggestions})
+    html = render_template(
+        "moderate/review.html",
+        page=page,
+        story=page.story,
+        form=form,
+        erase_form=erase_form,
+        message=message,
+        reason_prompts=moderation.REASON_PROMPTS,
+        field_labels=moderation.FIELD_LABELS,
+    )
+    return html, status
+
+
+def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
+    """Base the form on the story as it is now, keeping the moderator's own edits (fields they
+    left alone show the new values): saving or deciding again is then a deliberate choice."""
+    form.version.data = page.story.version
+    form.version.raw_data = [str(page.story.version)]
+    form.loaded_at.data = page.loaded_at.isoformat()
+    assert page.changes is not None
+    mine = page.changes.mine
+    for name, value in (
+        ("title", mine.title),
+        ("author_name", mine.author_name),
+        ("body", mine.body_html),
+        ("excerpt", mine.excerpt),
+        ("diagnoses", mine.diagnoses),
+        ("topics", mine.topics),
+    ):
+        if value is not None:
+            getattr(form, name).data = value
 
 
 @bp.route("/stories/<int:story_id>", methods=["GET", "POST"])
 @no_store
 def review(story_id: int) -> Any:
     story = get_story_or_404(story_id)
-    form = decision_form(story)
-    if form.is_submitted() is False:
-        form = decision_form(
-            story,
-            data={
-                "title": story.title,
-                "excerpt": story.excerpt,
-                "body": story.body_html,
-                "diagnoses": [d.slug for d in story.diagnoses],
-                "topics": [t.slug for t in story.topics],
-                "version": story.version,
-            },
-        )
-        return render_review(story, form)
+    if request.method == "GET":
+        page = reviewing.open_review(story, current_user)
+        return render_review(page, decision_form(data=_initial_data(story, page)))
+    form = decision_form()
     if not form.validate():
-        message = (
-            "Your session had expired; nothing was saved. Your edits are kept: decide again."
-            if form.csrf_token.errors
-            else "Please check the fields marked below."
-        )
-        return render_review(story, form, 400, message)
+        message = CSRF_EXPIRED if form.csrf_token.errors else CHECK_FIELDS
+        return render_review(reviewing.review_page(story, current_user), form, 400, message)
+    edits = moderation.StoryEdits(
+        title=form.title.data,
+        author_name=form.author_name_edit(),
+        body_html=form.body.data,
+        excerpt=form.excerpt.data,
+        diagnoses=form.diagnoses.data,
+        topics=form.topics.data,
+    )
     try:
-        moderation.decide(
-            story,
-            form.action.data,
-            actor=current_user,
-            expected_version=form.version.data,
-            reason=form.reason.data,
-            edits=moderation.StoryEdits(
-                title=form.title.data,
-                body_html=form.body.data,
-                excerpt=form.excerpt.data,
-                diagnoses=form.diagnoses.data,
-                topics=form.topics.data,
-            ),
-        )
+        if form.action.data == SAVE:
+            changed = moderation.save_edits(story, current_user, form.version.data, edits)
+        else:
+            moderation.decide(
+                story,
+                form.action.data,
+                actor=current_user,
+                expected_version=form.version.data,
+                reason=form.reason.data,
+                edits=edits,
+                reason_preset_id=form.preset.data or None,
+            )
     except StaleStoryError as error:
-        # Keep every edit, but move the form to the current version: deciding again is
-        # then a deliberate choice made after seeing the story as it is now.
-        form.version.data = error.story.version
-        form.version.raw_data = [str(error.story.version)]
-        return render_review(error.story, form, 409, str(error))
+        changes = reviewing.changes_since(error.story, form.loaded_at_time(), edits)
+        page = reviewing.review_page(error.story, current_user, changes)
+        _move_form_to(form, page)
+        return render_review(page, form, 409, str(error))
     except ServiceError as error:
         db.session.rollback()
-        return render_review(story, form, 400, str(error))
+        return render_review(reviewing.review_page(story, current_user), form, 400, str(error))
+    if form.action.data == SAVE:
+        flash(
+            "Edits saved: " + ", ".join(moderation.FIELD_LABELS[c] for c in changed) + "."
+            if changed
+            else "Nothing had changed, so nothing was saved."
+        )
+        return redirect(url_for("moderate.review", story_id=story.id))
     flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
     return redirect(url_for("moderate.queue"))
+
+
+@bp.route("/stories/<int:story_id>/erase", methods=["POST"])
+@no_store
+def erase_story(story_id: int) -> Any:
+    story = get_story_or_404(story_id)
+    form = EraseForm(prefix="erase")
+    if not form.validate():
+        message = CSRF_EXPIRED if form.csrf_token.errors else "Please check the erase form below."
+        return _review_after_error(story, message, form)
+    try:
+        moderation.erase(story, current_user, form.version.data, form.reason.data)
+    except StaleStoryError as error:
+        return _review_after_error(error.story, str(error), form, 409)
+    except ServiceError as error:
+        db.session.rollback()
+        return _review_after_error(story, str(error), form)
+    flash(f"Story {story.id} is erased: its text and the author's details are gone.")
+    return redirect(url_for("moderate.queue"))
+
+
+def _review_after_error(
+    story: Story, message: str, erase_form: EraseForm, status: int = 400
+) -> Any:
+    page = reviewing.review_page(story, current_user)
+    erase_form.version.data = story.version
+    erase_form.version.raw_data = [str(story.version)]
+    form = decision_form(data=_initial_data(story, page))
+    return render_review(page, form, status, message, erase_form)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storyhub.extensions import db
 from storyhub.models import User, UserRole
-from storyhub.services.errors import ServiceError
+from storyhub.services.errors import FieldError, ServiceError
 
 MIN_PASSWORD_LENGTH = 12
 # Checked against when the e-mail is unknown, so a login takes as long either way.
@@ -18,15 +20,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def all_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.active.desc(), User.email)))
+
+
 def create_user(email: str, password: str, role: UserRole) -> User:
     """Create a moderator or admin account; e-mails are unique, case-insensitively."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise ServiceError(f"{email!r} is not an e-mail address.")
+        raise FieldError("email", f"{email!r} is not an e-mail address.")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+        raise FieldError(
+            "password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+        )
     if db.session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
-        raise ServiceError(f"An account for {email} already exists.")
+        raise FieldError("email", f"An account for {email} already exists.")
     user = User(email=email, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -43,3 +51,29 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def invite_user(email: str, role: UserRole) -> tuple[User, str]:
+    """Create an account with a random first password, returned once for the admin to pass on
+    (there is no e-mail for moderators yet); the new moderator changes it after logging in."""
+    password = secrets.token_urlsafe(15)
+    return create_user(email, password, role), password
+
+
+def set_active(user: User, active: bool, admin: User) -> None:
+    """Deactivate or reactivate an account; its open sessions end with deactivation."""
+    if user.id == admin.id and not active:
+        raise ServiceError("You cannot deactivate your own account: ask another admin.")
+    user.active = active
+    db.session.commit()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise FieldError("current", "The current password is not correct.")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise FieldError(
+            "new", f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
+        )
+    user.set_password(new)
+    db.session.commit()

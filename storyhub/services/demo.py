@@ -56,6 +56,8 @@ def _load_topics() -> dict[str, Topic]:
             topic = Topic(slug=item["slug"], position=item["position"])
             db.session.add(topic)
             by_slug[item["slug"]] = topic
+        if not topic.keywords:  # an admin's own keywords are kept on a second load
+            topic.keywords = "\n".join(item.get("keywords", []))
         known = {t.language for t in topic.texts}
         for language, title in item["title"].items():
             if language not in known:

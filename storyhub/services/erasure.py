@@ -5,7 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storyhub.extensions import db
-from storyhub.models import ModerationEvent, OutboxMessage, Story, StoryStatus
+from storyhub.models import (
+    ModerationEvent,
+    OutboxMessage,
+    ReviewMarker,
+    Story,
+    StoryRevision,
+    StoryStatus,
+)
 
 
 def _story_family(story: Story) -> list[Story]:
@@ -53,6 +60,9 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
     db.session.execute(
         sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
     )
+    # Moderators' revisions hold the story's words too; review markers go with them.
+    db.session.execute(sa.delete(StoryRevision).where(StoryRevision.story_id.in_(ids)))
+    db.session.execute(sa.delete(ReviewMarker).where(ReviewMarker.story_id.in_(ids)))
     events = []
     for member in family:
         from_status = member.status

@@ -12,6 +12,14 @@ class ServiceError(Exception):
     """A rule said no; the message is safe to show to the person who asked."""
 
 
+class FieldError(ServiceError):
+    """A rule about one form field said no; views show the message next to that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 class StaleStoryError(ServiceError):
     """The story changed since the form was loaded."""
 

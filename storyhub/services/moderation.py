@@ -1,21 +1,33 @@
-"""Moderators' decisions: the story state machine, each step recorded as a ModerationEvent."""
+"""Moderators' decisions and edits: the story state machine, each decision recorded as a
+ModerationEvent, each edit as a StoryRevision, every write checked against `version`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
-from storyhub.models import Diagnosis, ModerationEvent, Story, StoryStatus, Topic, User
+from storyhub.models import (
+    Diagnosis,
+    ModerationEvent,
+    RejectReason,
+    ReviewMarker,
+    Story,
+    StoryRevision,
+    StoryStatus,
+    Topic,
+    User,
+)
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
 from storyhub.services import notify, translations
+from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
     DiagnosisRequired,
     ReasonRequired,
+    ServiceError,
     StaleStoryError,
     TransitionNotAllowed,
 )
@@ -38,20 +50,44 @@ TRANSITIONS: dict[str, Transition] = {
     "republish": Transition(frozenset({S.UNPUBLISHED}), S.PUBLISHED, needs_reason=False),
 }
 
+DONE = {
+    "approve": "approved",
+    "reject": "rejected",
+    "request_changes": "sent back for changes",
+    "unpublish": "unpublished",
+    "republish": "republished",
+}
+
 REASON_PROMPTS = {
-    "reject": "Please say why the story is rejected: the author will read it.",
+    "reject": "Please say why the story is rejected (or choose a preset reason): "
+    "the author will read it.",
     "request_changes": "Please tell the author what to change.",
     "unpublish": "Please give the reason for unpublishing.",
+    "erase": "Please give the reason for erasing (kept in the log: do not quote the story).",
 }
+
+# Edits make sense while a story can still be (or is) read; not once it is rejected, withdrawn
+# by its author, or erased.
+EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.PUBLISHED, S.UNPUBLISHED})
+FIELD_LABELS = {
+    "title": "title",
+    "body": "text",
+    "excerpt": "teaser",
+    "author_name": "author name",
+    "diagnoses": "diagnoses",
+    "topics": "topics",
+}
+BULK_LIMIT = 100
 
 
 @dataclass(frozen=True)
 class StoryEdits:
-    """What a moderator may change before publishing; None leaves a field as it is."""
+    """What a moderator may change; None leaves a field as it is."""
 
     title: str | None = None
     body_html: str | None = None
     excerpt: str | None = None
+    author_name: str | None = None
     diagnoses: list[str] | None = None
     topics: list[str] | None = None
 
@@ -61,23 +97,124 @@ def actions_for(story: Story) -> list[str]:
     return [name for name, t in TRANSITIONS.items() if story.status in t.sources]
 
 
-def _apply_edits(story: Story, edits: StoryEdits) -> None:
-    if edits.title is not None and edits.title != story.title:
-        story.title = edits.title
-    if edits.body_html is not None and edits.body_html != story.body_html:
-        story.body_html = moderator_html(edits.body_html)
-        if edits.excerpt is None:
-            story.excerpt = make_excerpt(html_to_text(story.body_html))
-    if edits.excerpt is not None:
-        story.excerpt = edits.excerpt or make_excerpt(html_to_text(story.body_html))
-    if edits.diagnoses is not None:
-        story.diagnoses = list(
-            db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(edits.diagnoses)))
+def can_edit(story: Story) -> bool:
+    return story.status in EDITABLE
+
+
+def can_erase(story: Story) -> bool:
+    return story.status is not S.ERASED
+
+
+def snapshot(story: Story) -> dict[str, str]:
+    """The editable fields as a revision stores them."""
+    return {
+        "title": story.title,
+        "body_html": story.body_html,
+        "excerpt": story.excerpt,
+        "author_name": story.author_name,
+        "diagnoses": " ".join(sorted(d.slug for d in story.diagnoses)),
+        "topics": " ".join(sorted(t.slug for t in story.topics)),
+    }
+
+
+def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
+    """Apply the edits and keep a revision; return the names of the fields that changed."""
+    # No flush until the caller commits: the story is then written by exactly one UPDATE, so
+    # its version moves by one per save or decision.
+    with db.session.no_autoflush:
+        before = snapshot(story)
+        if edits.title is not None:
+            story.title = edits.title
+        if edits.author_name is not None:
+            story.author_name = edits.author_name
+        if edits.body_html is not None:
+            body_html = moderator_html(edits.body_html)
+            if body_html != story.body_html:
+                story.body_html = body_html
+                if edits.excerpt is None:
+                    story.excerpt = make_excerpt(html_to_text(body_html))
+        if edits.excerpt is not None:
+            story.excerpt = edits.excerpt or make_excerpt(html_to_text(story.body_html))
+        if edits.diagnoses is not None:
+            story.diagnoses = _by_slug(Diagnosis, edits.diagnoses)
+        if edits.topics is not None:
+            story.topics = _by_slug(Topic, edits.topics)
+        after = snapshot(story)
+        changed = [k for k in after if after[k] != before[k]]
+        if changed:
+            # Changing only diagnoses or topics writes link rows, not the story's row; touch
+            # the row so its version moves and a concurrent save is refused.
+            story.updated_at = utcnow()
+            _record_revision(story, actor, before, after, changed)
+    return ["body" if name == "body_html" else name for name in changed]
+
+
+def _by_slug(model: type[Diagnosis] | type[Topic], slugs: list[str]) -> list:  # type: ignore[type-arg]
+    return list(
+        db.session.scalars(
+            sa.select(model).where(model.slug.in_(slugs)).order_by(model.position, model.slug)
         )
-    if edits.topics is not None:
-        story.topics = list(
-            db.session.scalars(sa.select(Topic).where(Topic.slug.in_(edits.topics)))
+    )
+
+
+def _record_revision(
+    story: Story, actor: User, before: dict[str, str], after: dict[str, str], changed: list[str]
+) -> None:
+    first = (
+        db.session.scalar(sa.select(StoryRevision.id).filter_by(story_id=story.id).limit(1)) is None
+    )
+    if first:
+        # Keep the version moderators first saw, so the earliest state can be shown again.
+        db.session.add(
+            StoryRevision(story_id=story.id, actor_id=None, created_at=story.submitted_at, **before)
         )
+    names = " ".join("body" if name == "body_html" else name for name in changed)
+    db.session.add(StoryRevision(story_id=story.id, actor_id=actor.id, changed=names, **after))
+
+
+def _check_version(story: Story, expected_version: int) -> None:
+    if story.version != expected_version:
+        raise StaleStoryError(story)
+
+
+def _commit_or_stale(story: Story) -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another moderator committed between our read and our write.
+        db.session.rollback()
+        raise StaleStoryError(db.session.get(Story, story.id, populate_existing=True)) from None
+
+
+def _release_marker(story: Story, actor: User) -> None:
+    db.session.execute(
+        sa.delete(ReviewMarker).where(
+            ReviewMarker.story_id == story.id, ReviewMarker.user_id == actor.id
+        )
+    )
+
+
+def compose_reason(action: str, reason: str, preset_id: int | None) -> str:
+    """The message to the author: a preset reason (rejections only), then the free text."""
+    reason = reason.strip()
+    if action != "reject" or not preset_id:
+        return reason
+    preset = db.session.get(RejectReason, preset_id)
+    if preset is None:
+        raise ServiceError("That preset reason no longer exists: choose another one.")
+    return f"{preset.text}\n\n{reason}" if reason else preset.text
+
+
+def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdits) -> list[str]:
+    """Store a moderator's edits without deciding; return the changed fields."""
+    _check_version(story, expected_version)
+    if not can_edit(story):
+        raise TransitionNotAllowed(
+            f"A story that is {story.status.value.replace('_', ' ')} cannot be edited."
+        )
+    changed = _apply_edits(story, edits, actor)
+    _commit_or_stale(story)
+    return changed
 
 
 def decide(
@@ -87,25 +224,24 @@ def decide(
     expected_version: int,
     reason: str = "",
     edits: StoryEdits | None = None,
+    reason_preset_id: int | None = None,
 ) -> ModerationEvent:
     """Apply a moderator's decision, with any edits, and record it; one transaction."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise TransitionNotAllowed(f"Unknown action {action!r}.")
-    if story.version != expected_version:
-        raise StaleStoryError(story)
+    _check_version(story, expected_version)
     if story.status not in transition.sources:
         raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} cannot be "
-            f"{action.replace('_', ' ')}d."
+            f"A story that is {story.status.value.replace('_', ' ')} cannot be {DONE[action]}."
         )
-    reason = reason.strip()
+    reason = compose_reason(action, reason, reason_preset_id)
     if transition.needs_reason and not reason:
         raise ReasonRequired(REASON_PROMPTS[action])
 
     from_status = story.status
     if edits is not None:
-        _apply_edits(story, edits)
+        _apply_edits(story, edits, actor)
     if transition.target is S.PUBLISHED and not story.diagnoses:
         # Readers find stories by diagnosis; the teaser line names it.
         raise DiagnosisRequired("Choose at least one diagnosis before publishing.")
@@ -125,27 +261,101 @@ def decide(
         reason=reason,
     )
     db.session.add(event)
+    _release_marker(story, actor)
     notify.decision_made(story, event)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # Another moderator committed between our read and our write.
-        db.session.rollback()
-        raise StaleStoryError(db.session.get(Story, story.id, populate_existing=True)) from None
+    _commit_or_stale(story)
     return event
 
 
-def review_queue(limit: int = 200) -> list[Story]:
-    """Return pending stories, oldest first, with what the queue shows loaded."""
-    return list(
-        db.session.scalars(
-            sa.select(Story)
-            .where(Story.status == S.PENDING)
-            .options(so.selectinload(Story.diagnoses))
-            .order_by(Story.submitted_at, Story.id)
-            .limit(limit)
+def erase(story: Story, actor: User, expected_version: int, reason: str) -> ModerationEvent:
+    """Erase the story and all that hangs off it (see services.erasure); notify as a decision.
+
+    By the time the notice is queued the submitter's address is gone, by design: erasure
+    keeps nothing to write to.
+    """
+    _check_version(story, expected_version)
+    if not can_erase(story):
+        raise TransitionNotAllowed("This story is already erased.")
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired(REASON_PROMPTS["erase"])
+    try:
+        events = erase_story(story, actor.id, reason)
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleStoryError(db.session.get(Story, story.id, populate_existing=True)) from None
+    event = events[0]
+    notify.decision_made(story, event)
+    db.session.commit()
+    return event
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    story_id: int
+    title: str
+    ok: bool
+    message: str
+
+
+def _bulk_one(
+    story_id: int,
+    version: int,
+    action: str,
+    actor: User,
+    reason: str,
+    topic: Topic | None,
+) -> BulkOutcome:
+    story = db.session.get(Story, story_id)
+    if story is None:
+        return BulkOutcome(story_id, "", False, "There is no such story.")
+    title = story.title
+    edits = None
+    if topic is not None:
+        edits = StoryEdits(topics=[*(t.slug for t in story.topics), topic.slug])
+    try:
+        event = decide(story, action, actor, version, reason=reason, edits=edits)
+    except StaleStoryError as error:
+        db.session.rollback()
+        return BulkOutcome(
+            story_id,
+            title,
+            False,
+            "It changed since you loaded the queue "
+            f"(it is now {error.story.status.value.replace('_', ' ')}): open it to decide.",
         )
-    )
+    except ServiceError as error:
+        db.session.rollback()
+        return BulkOutcome(story_id, title, False, str(error))
+    return BulkOutcome(story_id, title, True, f"now {event.to_status.replace('_', ' ')}")
+
+
+def bulk_decide(
+    targets: list[tuple[int, int]],
+    action: str,
+    actor: User,
+    reason: str = "",
+    reason_preset_id: int | None = None,
+    topic_slug: str = "",
+) -> list[BulkOutcome]:
+    """Approve (onto a topic) or reject several pending stories, each in its own transaction,
+    with its own event and notice; one story failing does not stop the others."""
+    if action not in ("approve", "reject"):
+        raise TransitionNotAllowed("Several stories at once can only be approved or rejected.")
+    if not targets:
+        raise ServiceError("Tick at least one story.")
+    if len(targets) > BULK_LIMIT:
+        raise ServiceError(f"At most {BULK_LIMIT} stories at once, please.")
+    topic = None
+    if action == "approve" and topic_slug:
+        topic = db.session.scalar(sa.select(Topic).filter_by(slug=topic_slug))
+        if topic is None:
+            raise ServiceError("That topic page no longer exists: choose another one.")
+    reason = compose_reason(action, reason, reason_preset_id)
+    if action == "reject" and not reason:
+        raise ReasonRequired(REASON_PROMPTS["reject"])
+    # A preset is already folded into `reason`; each story gets the same words.
+    return [_bulk_one(sid, version, action, actor, reason, topic) for sid, version in targets]
 
 
 def story_history(story: Story) -> list[ModerationEvent]:

@@ -3,7 +3,9 @@ Chromium on every page that shows it: no dialog, no script-made request, no scri
 
 from __future__ import annotations
 
+import html
 import re
+from xml.etree import ElementTree
 
 import pytest
 import sqlalchemy as sa
@@ -17,6 +19,7 @@ from tests.e2e.xss import Watcher, load_payloads
 pytestmark = pytest.mark.browser
 
 PAYLOADS = load_payloads()
+ATOM = "{http://www.w3.org/2005/Atom}"
 FILLER = "\n\nThis sentence makes the story long enough to be accepted."
 
 
@@ -84,6 +87,30 @@ def _approve_all(client, story_ids: list[int]) -> None:  # type: ignore[no-untyp
     assert statuses == {StoryStatus.PUBLISHED}
 
 
+def _feed_problems(client, page: Page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Feed readers render entries' HTML: render every title, summary and content the same way.
+
+    A browser shows the feed itself as inert XML text, so the entries are what can hurt.
+    """
+    problems, entries = [], 0
+    for url in ("/feeds/stories.atom", "/feeds/topics/calcinosis.atom",
+                "/feeds/diagnoses/morphea.atom"):  # fmt: skip
+        response = client.get(url, headers={"Cookie": ""})
+        root = ElementTree.fromstring(response.get_data())
+        for entry in root.iter(f"{ATOM}entry"):
+            entries += 1
+            parts = []
+            for name in ("title", "summary", "content"):
+                element = entry.find(f"{ATOM}{name}")
+                if element is not None and element.text:
+                    is_html = element.get("type") in ("html", "xhtml")
+                    parts.append(element.text if is_html else html.escape(element.text))
+            page.set_content("<!doctype html><body>" + "\n".join(parts) + "</body>")
+            problems += [f"{url}: {p}" for p in page.evaluate(_inspect())]
+    assert entries > 100, "the feeds should carry the hostile stories"
+    return problems
+
+
 def _login(page: Page, base: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("E-mail").fill(MODERATOR_EMAIL)
@@ -116,11 +143,14 @@ def test_payloads_stay_inert_on_every_page(app, client, demo, moderator, live_se
         "/stories/",
         "/stories/?page=2",
         "/search?q=alert",
-        "/feeds/stories.atom",
+        "/search?q=script",
+        "/topics/",
+        "/diagnoses/",
     ):
         problems += watcher.check(reader, live_server + url)
     for story_id in story_ids:
         problems += watcher.check(reader, f"{live_server}/stories/{story_id}")
+    problems += _feed_problems(client, reader)
     for story_id in story_ids[1::2]:  # moderator-entered HTML, seen again by moderators
         problems += watcher.check(moderator_page, f"{live_server}/moderate/stories/{story_id}")
     moderator_context.close()

@@ -1,0 +1,78 @@
+"""What moderators keep beside a story: revisions of their edits, soft review markers, and the
+preset reasons for rejecting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from storyhub.extensions import db
+from storyhub.models._types import UTCDateTime, utcnow
+
+
+class StoryRevision(db.Model):
+    """A snapshot of the editable fields after a moderator's edit.
+
+    The first edit of a story also stores the state before it (actor None, "as submitted"),
+    so every version a moderator saw can be shown again. Erasure deletes these rows: they
+    hold the story's words.
+    """
+
+    __tablename__ = "story_revisions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    story_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("stories.id"), index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    body_html: so.Mapped[str] = so.mapped_column(sa.Text)
+    excerpt: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    author_name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    # Slugs separated by spaces: a snapshot, not a link (a topic may be renamed or removed).
+    diagnoses: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    topics: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Which fields this revision changed, separated by spaces; empty for "as submitted".
+    changed: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+    actor = so.relationship("User", lazy="joined")
+
+    @property
+    def changed_fields(self) -> list[str]:
+        return self.changed.split()
+
+    def __repr__(self) -> str:
+        return f"<StoryRevision {self.story_id}#{self.id}>"
+
+
+class ReviewMarker(db.Model):
+    """ "Being reviewed by X since HH:MM": a hint, never a lock. A marker counts only while
+    its `seen_at` is recent, so one left behind by a closed browser tab expires by itself."""
+
+    __tablename__ = "review_markers"
+
+    story_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    user = so.relationship("User", lazy="joined")
+
+
+class RejectReason(db.Model):
+    """A preset reason for rejecting, kept by admins; its text goes to the author."""
+
+    __tablename__ = "reject_reasons"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    label: so.Mapped[str] = so.mapped_column(sa.String(80))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<RejectReason {self.id}>"

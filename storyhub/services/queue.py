@@ -1,0 +1,183 @@
+"""The moderation queue: one tab per state with counts, filters, oldest first, keyset pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from storyhub.extensions import db
+from storyhub.models import ReviewMarker, Story, StoryStatus, User, story_diagnoses
+from storyhub.models._types import utcnow
+from storyhub.services.flags import Flag, story_flags
+from storyhub.services.taxonomy import diagnosis_ids_with_descendants
+
+S = StoryStatus
+TABS: tuple[StoryStatus, ...] = (
+    S.PENDING,
+    S.CHANGES_REQUESTED,
+    S.PUBLISHED,
+    S.UNPUBLISHED,
+    S.REJECTED,
+    S.WITHDRAWN,
+)
+# Stories waiting for someone are shown oldest first; the archive tabs newest first.
+WAITING = frozenset({S.PENDING, S.CHANGES_REQUESTED})
+KINDS = ("story", "translation", "update")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: StoryStatus = S.PENDING
+    language: str = ""
+    diagnosis: str = ""
+    country: str = ""
+    kind: str = ""
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query arguments, empty ones left out (for links and forms)."""
+        args = {
+            "state": self.state.value,
+            "language": self.language,
+            "diagnosis": self.diagnosis,
+            "country": self.country,
+            "kind": self.kind,
+        }
+        return {k: v for k, v in args.items() if v}
+
+    def tab_args(self, state: StoryStatus) -> dict[str, str]:
+        """The same filters on another tab (from its first page)."""
+        return {**self.as_args(), "state": state.value}
+
+
+@dataclass
+class QueueRow:
+    story: Story
+    flags: list[Flag]
+    reviewers: list[ReviewMarker]
+
+
+@dataclass
+class QueuePage:
+    filters: QueueFilters
+    rows: list[QueueRow]
+    counts: dict[StoryStatus, int]
+    next_after: int | None
+    languages: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+
+def _conditions(filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = []
+    if filters.language:
+        conditions.append(Story.language == filters.language)
+    if filters.country:
+        conditions.append(Story.country == filters.country)
+    if filters.diagnosis:
+        ids = diagnosis_ids_with_descendants(filters.diagnosis)
+        linked = sa.select(story_diagnoses.c.story_id).where(
+            story_diagnoses.c.diagnosis_id.in_(ids)
+        )
+        conditions.append(Story.id.in_(linked))
+    if filters.kind == "story":
+        conditions += [Story.translation_of_id.is_(None), Story.update_of_id.is_(None)]
+    elif filters.kind == "translation":
+        conditions.append(Story.translation_of_id.is_not(None))
+    elif filters.kind == "update":
+        conditions.append(Story.update_of_id.is_not(None))
+    return conditions
+
+
+def _counts(conditions: list[sa.ColumnElement[bool]]) -> dict[StoryStatus, int]:
+    rows = db.session.execute(
+        sa.select(Story.status, sa.func.count(Story.id))
+        .where(Story.status.in_(TABS), *conditions)
+        .group_by(Story.status)
+    )
+    counts = dict.fromkeys(TABS, 0)
+    counts.update({StoryStatus(status): number for status, number in rows})
+    return counts
+
+
+def _after(story_id: int | None, oldest_first: bool) -> sa.ColumnElement[bool] | None:
+    """Keyset condition: rows after the story with this id in the tab's order."""
+    if story_id is None:
+        return None
+    anchor = db.session.execute(
+        sa.select(Story.submitted_at, Story.id).where(Story.id == story_id)
+    ).first()
+    if anchor is None:
+        return None
+    submitted_at, anchor_id = anchor
+    if oldest_first:
+        return sa.or_(
+            Story.submitted_at > submitted_at,
+            sa.and_(Story.submitted_at == submitted_at, Story.id > anchor_id),
+        )
+    return sa.or_(
+        Story.submitted_at < submitted_at,
+        sa.and_(Story.submitted_at == submitted_at, Story.id < anchor_id),
+    )
+
+
+def marker_expiry() -> datetime:
+    """Markers last seen before this moment have expired."""
+    return utcnow() - timedelta(minutes=current_app.config["REVIEW_MARKER_MINUTES"])
+
+
+def active_markers(story_ids: list[int], viewer: User) -> dict[int, list[ReviewMarker]]:
+    """Who else has these stories open right now (markers not yet expired)."""
+    if not story_ids:
+        return {}
+    markers = db.session.scalars(
+        sa.select(ReviewMarker)
+        .where(ReviewMarker.story_id.in_(story_ids), ReviewMarker.user_id != viewer.id)
+        .where(ReviewMarker.seen_at > marker_expiry())
+        .order_by(ReviewMarker.started_at)
+    )
+    by_story: dict[int, list[ReviewMarker]] = {}
+    for marker in markers:
+        by_story.setdefault(marker.story_id, []).append(marker)
+    return by_story
+
+
+def _present(column: sa.Column) -> list[str]:  # type: ignore[type-arg]
+    return sorted(
+        v
+        for v in db.session.scalars(sa.select(column).where(Story.status.in_(TABS)).distinct())
+        if v
+    )
+
+
+def queue_page(filters: QueueFilters, after: int | None, viewer: User) -> QueuePage:
+    """One page of the tab chosen by `filters`, with counts for every tab."""
+    per_page = current_app.config["QUEUE_PAGE_SIZE"]
+    oldest_first = filters.state in WAITING
+    conditions = _conditions(filters)
+    query = (
+        sa.select(Story)
+        .where(Story.status == filters.state, *conditions)
+        .options(so.selectinload(Story.diagnoses))
+    )
+    keyset = _after(after, oldest_first)
+    if keyset is not None:
+        query = query.where(keyset)
+    if oldest_first:
+        query = query.order_by(Story.submitted_at, Story.id)
+    else:
+        query = query.order_by(Story.submitted_at.desc(), Story.id.desc())
+    stories = list(db.session.scalars(query.limit(per_page + 1)))
+    more = len(stories) > per_page
+    stories = stories[:per_page]
+    markers = active_markers([s.id for s in stories], viewer)
+    return QueuePage(
+        filters=filters,
+        rows=[QueueRow(s, story_flags(s), markers.get(s.id, [])) for s in stories],
+        counts=_counts(conditions),
+        next_after=stories[-1].id if more else None,
+        languages=_present(Story.language),
+        countries=_present(Story.country),
+    )

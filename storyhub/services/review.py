@@ -1,0 +1,327 @@
+"""What the review page shows: the submitted text beside the edited one with a word diff,
+revisions, earlier decisions, who else has the story open, suggested topics, and — after a
+refused save — what changed since the moderator opened the page."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from storyhub.extensions import db
+from storyhub.models import (
+    Diagnosis,
+    ModerationEvent,
+    ReviewMarker,
+    Story,
+    StoryRevision,
+    Topic,
+    User,
+)
+from storyhub.models._types import utcnow
+from storyhub.sanitize import html_to_text, moderator_html
+from storyhub.services import moderation, queue, reasons
+from storyhub.services.flags import Flag, story_flags
+from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# Past this many words a word diff gets slow (difflib is quadratic at worst): compare lines.
+_MAX_DIFF_TOKENS = 40_000
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+def _tokens(text: str) -> list[str]:
+    if len(text) > _MAX_DIFF_TOKENS * 4:
+        return text.splitlines(keepends=True)
+    return _TOKEN.findall(text)
+
+
+def _key(token: str) -> str:
+    # Paragraph breaks written as one or two newlines, or runs of spaces, are the same text.
+    if token.isspace():
+        return "\n" if "\n" in token else " "
+    return token
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """Split `old` → `new` into equal, deleted and inserted runs, word by word."""
+    a, b = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(None, [_key(t) for t in a], [_key(t) for t in b], False)
+    parts: list[DiffPart] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if parts and parts[-1].op == op:
+            parts[-1] = DiffPart(op, parts[-1].text + text)
+        else:
+            parts.append(DiffPart(op, text))
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(b[j1:j2]))
+            continue
+        add("delete", "".join(a[i1:i2]))
+        add("insert", "".join(b[j1:j2]))
+    return parts
+
+
+def has_changes(parts: list[DiffPart]) -> bool:
+    return any(p.op != "equal" and not p.text.isspace() for p in parts)
+
+
+def mark_reviewing(story: Story, user: User) -> None:
+    """Note that `user` has the story open; a marker unseen for a while no longer counts."""
+    now, expiry = utcnow(), queue.marker_expiry()
+    marker = db.session.get(ReviewMarker, (story.id, user.id))
+    if marker is None:
+        db.session.add(
+            ReviewMarker(story_id=story.id, user_id=user.id, started_at=now, seen_at=now)
+        )
+    else:
+        if marker.seen_at <= expiry:  # back after a long pause: a new review session
+            marker.started_at = now
+        marker.seen_at = now
+    try:
+        db.session.flush()
+        # Tidy as we go, so the table only ever holds recent markers.
+        db.session.execute(sa.delete(ReviewMarker).where(ReviewMarker.seen_at <= expiry))
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same moderator opened the page twice at once: one is enough
+
+
+@dataclass(frozen=True)
+class TopicSuggestion:
+    topic: Topic
+    terms: list[str]  # the words in the story that matched, as the author wrote them
+
+
+def _folded_with_positions(text: str) -> tuple[str, list[int]]:
+    """`fold(text)`, and for each of its characters the index of the one it came from."""
+    folded: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        part = fold(char)
+        folded.append(part)
+        positions.extend([index] * len(part))
+    return "".join(folded), positions
+
+
+def _keyword_pattern(keyword: str) -> re.Pattern[str]:
+    # At the start of a word, running on to the word's end: "calcinosi" finds "calcinosis".
+    words = r"\s+".join(map(re.escape, fold(keyword).split()))
+    return re.compile(rf"(?<!\w){words}\w*")
+
+
+def suggest_topics(story: Story, limit: int = 5) -> list[TopicSuggestion]:
+    """Topics whose keywords appear in the story and that it is not linked to yet."""
+    text = f"{story.title}\n{html_to_text(story.body_html)}"
+    folded, positions = _folded_with_positions(text)
+    chosen = {t.id for t in story.topics}
+    suggestions = []
+    for topic in ordered_topics():
+        if topic.id in chosen:
+            continue
+        found: dict[str, tuple[int, str]] = {}  # folded word → (first place, as written)
+        for keyword in topic_keywords(topic):
+            for match in _keyword_pattern(keyword).finditer(folded):
+                start = positions[match.start()]
+                word = text[start : positions[match.end() - 1] + 1]
+                if fold(word) not in found or start < found[fold(word)][0]:
+                    found[fold(word)] = (start, word)
+        if found:
+            words = [word for _, word in sorted(found.values())][:limit]
+            suggestions.append(TopicSuggestion(topic, words))
+    return suggestions
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+    diff: list[DiffPart] = field(default_factory=list)
+
+
+@dataclass
+class ChangesSince:
+    """What other people did to a story after a moderator opened it, and the moderator's
+    edits rebased on it: fields they left alone take the new values, their own changes stay."""
+
+    events: list[ModerationEvent]
+    revisions: list[StoryRevision]
+    fields: list[FieldChange]
+    mine: moderation.StoryEdits = field(default_factory=moderation.StoryEdits)
+    both_changed: list[str] = field(default_factory=list)
+
+
+def _revisions(story: Story) -> list[StoryRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(StoryRevision)
+            .where(StoryRevision.story_id == story.id)
+            .order_by(StoryRevision.created_at, StoryRevision.id)
+        )
+    )
+
+
+def _state_at(story: Story, revisions: list[StoryRevision], moment: datetime) -> dict[str, str]:
+    """The editable fields as they were at `moment`.
+
+    Without revisions no moderator has edited the story, so it is as it is now. Otherwise the
+    first revision holds the state before any edit, so a revision at or before `moment` exists.
+    """
+    seen = [r for r in revisions if r.created_at <= moment] or revisions[:1]
+    if not seen:
+        return moderation.snapshot(story)
+    return {k: getattr(seen[-1], k) for k in moderation.snapshot(story)}
+
+
+def _names(slugs: str, model: type[Diagnosis] | type[Topic]) -> str:
+    wanted = slugs.split()
+    if not wanted:
+        return "none"
+    rows = db.session.scalars(sa.select(model).where(model.slug.in_(wanted)))
+    names = {
+        row.slug: row.name("en") if isinstance(row, Diagnosis) else row.title("en") for row in rows
+    }
+    return ", ".join(names.get(slug, slug) for slug in wanted)
+
+
+def _field_changes(before: dict[str, str], after: dict[str, str]) -> list[FieldChange]:
+    changes = []
+    for name, label in (("title", "Title"), ("excerpt", "Teaser"), ("author_name", "Author name")):
+        if before[name] != after[name]:
+            changes.append(FieldChange(label, before[name], after[name]))
+    if before["body_html"] != after["body_html"]:
+        old, new = html_to_text(before["body_html"]), html_to_text(after["body_html"])
+        changes.append(FieldChange("Text", old, new, word_diff(old, new)))
+    for name, label, model in (("diagnoses", "Diagnoses", Diagnosis), ("topics", "Topics", Topic)):
+        if before[name] != after[name]:
+            changes.append(
+                FieldChange(label, _names(before[name], model), _names(after[name], model))
+            )
+    return changes
+
+
+_EDIT_FIELDS = {  # StoryEdits attribute → snapshot key
+    "title": "title",
+    "author_name": "author_name",
+    "body_html": "body_html",
+    "excerpt": "excerpt",
+    "diagnoses": "diagnoses",
+    "topics": "topics",
+}
+
+
+def _comparable(key: str, value: str | list[str]) -> str:
+    """A submitted value in the form a snapshot stores it, so the two compare."""
+    if key in ("diagnoses", "topics"):
+        slugs = value if isinstance(value, list) else value.split()
+        return " ".join(sorted(slugs))
+    if key == "body_html":
+        return moderator_html(str(value))
+    return str(value)
+
+
+def _rebase(
+    edits: moderation.StoryEdits, base: dict[str, str], current: dict[str, str]
+) -> tuple[moderation.StoryEdits, list[str]]:
+    rebased: dict[str, object] = {}
+    both = []
+    for attribute, key in _EDIT_FIELDS.items():
+        mine = getattr(edits, attribute)
+        if mine is None:
+            continue
+        if _comparable(key, mine) == _comparable(key, base[key]):
+            # Untouched by this moderator: show what is there now.
+            theirs = current[key]
+            rebased[attribute] = theirs.split() if key in ("diagnoses", "topics") else theirs
+            continue
+        rebased[attribute] = mine
+        if _comparable(key, current[key]) != _comparable(key, base[key]):
+            both.append(moderation.FIELD_LABELS["body" if key == "body_html" else key])
+    return moderation.StoryEdits(**rebased), both  # type: ignore[arg-type]
+
+
+def changes_since(
+    story: Story, loaded_at: datetime | None, edits: moderation.StoryEdits | None = None
+) -> ChangesSince:
+    """Decisions, edits and field changes made to `story` after `loaded_at`, and `edits`
+    (what the moderator sent) rebased on the story as it is now."""
+    edits = edits or moderation.StoryEdits()
+    revisions = _revisions(story)
+    events = moderation.story_history(story)
+    if loaded_at is None:  # the form did not say when it was loaded: show the latest
+        return ChangesSince(events[-3:], revisions[-1:], [], edits)
+    base = _state_at(story, revisions, loaded_at)
+    current = moderation.snapshot(story)
+    mine, both = _rebase(edits, base, current)
+    return ChangesSince(
+        events=[e for e in events if e.created_at > loaded_at],
+        revisions=[r for r in revisions if r.created_at > loaded_at and r.actor_id],
+        fields=_field_changes(base, current),
+        mine=mine,
+        both_changed=both,
+    )
+
+
+@dataclass
+class ReviewPage:
+    story: Story
+    actions: list[str]
+    can_edit: bool
+    can_erase: bool
+    flags: list[Flag]
+    diff: list[DiffPart]
+    edited: bool
+    history: list[ModerationEvent]
+    revisions: list[StoryRevision]
+    reviewers: list[ReviewMarker]
+    suggestions: list[TopicSuggestion]
+    related: list[Story]
+    presets: list
+    loaded_at: datetime = field(default_factory=utcnow)
+    changes: ChangesSince | None = None
+
+
+def review_page(story: Story, viewer: User, changes: ChangesSince | None = None) -> ReviewPage:
+    """Everything the review page shows about `story`, read at one moment."""
+    loaded_at = utcnow()
+    diff = word_diff(story.body_text, html_to_text(story.body_html))
+    original = story.translation_of or story.update_of
+    related = [*story.translations, *story.updates]
+    if original is not None:
+        related = [original, *related]
+    return ReviewPage(
+        story=story,
+        actions=moderation.actions_for(story),
+        can_edit=moderation.can_edit(story),
+        can_erase=moderation.can_erase(story),
+        flags=story_flags(story),
+        diff=diff,
+        edited=has_changes(diff),
+        history=moderation.story_history(story),
+        revisions=list(reversed(_revisions(story))),
+        reviewers=queue.active_markers([story.id], viewer).get(story.id, []),
+        suggestions=suggest_topics(story),
+        related=related,
+        presets=reasons.reject_reasons(),
+        loaded_at=loaded_at,
+        changes=changes,
+    )
+
+
+def open_review(story: Story, viewer: User) -> ReviewPage:
+    """Mark the story as being reviewed by `viewer`, then gather the page."""
+    mark_reviewing(story, viewer)
+    return review_page(story, viewer)

@@ -1,0 +1,184 @@
+"""Admins' care of the taxonomy: topics (texts per language, order, suggestion keywords) and
+diagnoses (a tree, names per language)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import sqlalchemy as sa
+
+from storyhub.extensions import db
+from storyhub.i18n import normalise_language_tag
+from storyhub.models import Diagnosis, DiagnosisName, Topic, TopicText
+from storyhub.sanitize import clean_line, moderator_html
+from storyhub.services.catalog import is_slug
+from storyhub.services.errors import FieldError
+
+MAX_KEYWORDS = 200
+MAX_KEYWORD_LENGTH = 80
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used to match keywords: "Calcinósi" → "calcinosi"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def parse_keywords(text: str) -> list[str]:
+    """Split admin input (one per line or separated by commas) into distinct keywords."""
+    seen: set[str] = set()
+    keywords = []
+    for raw in re.split(r"[\n,;]", text or ""):
+        keyword = clean_line(raw)
+        if not keyword or fold(keyword) in seen:
+            continue
+        if len(keyword) > MAX_KEYWORD_LENGTH:
+            raise FieldError(
+                "keywords",
+                f"“{keyword[:30]}…” is longer than {MAX_KEYWORD_LENGTH} characters: "
+                "keywords are single words or short phrases.",
+            )
+        seen.add(fold(keyword))
+        keywords.append(keyword)
+    if len(keywords) > MAX_KEYWORDS:
+        raise FieldError("keywords", f"At most {MAX_KEYWORDS} keywords per topic, please.")
+    return keywords
+
+
+def topic_keywords(topic: Topic) -> list[str]:
+    return [k for k in topic.keywords.split("\n") if k]
+
+
+def _language(tag: str) -> str:
+    language = normalise_language_tag(tag)
+    if language is None:
+        raise FieldError(
+            "language", f"{tag!r} is not a language tag we know (for example en, it, pt-BR)."
+        )
+    return language
+
+
+def _new_slug(model: type[Topic] | type[Diagnosis], slug: str) -> str:
+    slug = slug.strip().lower()
+    if not is_slug(slug) or len(slug) > 80:
+        raise FieldError(
+            "slug", "A slug is lowercase letters, digits and single hyphens, e.g. skin-care."
+        )
+    if db.session.scalar(sa.select(model.id).filter_by(slug=slug)) is not None:
+        raise FieldError("slug", f"The slug {slug!r} is taken.")
+    return slug
+
+
+def ordered_topics() -> list[Topic]:
+    return list(db.session.scalars(sa.select(Topic).order_by(Topic.position, Topic.slug)))
+
+
+def create_topic(slug: str, position: int, language: str, title: str, description: str) -> Topic:
+    """Create a topic page with its first title and description."""
+    topic = Topic(slug=_new_slug(Topic, slug), position=position, keywords="")
+    topic.texts.append(
+        TopicText(
+            language=_language(language), title=title, description_html=moderator_html(description)
+        )
+    )
+    db.session.add(topic)
+    db.session.commit()
+    return topic
+
+
+def update_topic(topic: Topic, position: int, keywords: str) -> None:
+    """Change a topic's place in the list and the keywords that suggest it."""
+    topic.position = position
+    topic.keywords = "\n".join(parse_keywords(keywords))
+    db.session.commit()
+
+
+def save_topic_text(topic: Topic, language: str, title: str, description: str) -> TopicText:
+    """Add or replace the topic's title and description in one language (description
+    sanitised with the moderators' HTML allowlist)."""
+    language = _language(language)
+    text = next((t for t in topic.texts if t.language == language), None)
+    if text is None:
+        text = TopicText(language=language, title=title)
+        topic.texts.append(text)
+    text.title = title
+    text.description_html = moderator_html(description)
+    db.session.commit()
+    return text
+
+
+def diagnosis_tree() -> list[tuple[Diagnosis, int]]:
+    """Every diagnosis with its depth, each parent followed by its children."""
+    diagnoses = list(
+        db.session.scalars(sa.select(Diagnosis).order_by(Diagnosis.position, Diagnosis.slug))
+    )
+    children: dict[int | None, list[Diagnosis]] = {}
+    for diagnosis in diagnoses:
+        children.setdefault(diagnosis.parent_id, []).append(diagnosis)
+    tree: list[tuple[Diagnosis, int]] = []
+
+    def visit(parent_id: int | None, depth: int) -> None:
+        for diagnosis in children.get(parent_id, []):
+            tree.append((diagnosis, depth))
+            visit(diagnosis.id, depth + 1)
+
+    visit(None, 0)
+    return tree
+
+
+def diagnosis_ids_with_descendants(slug: str) -> list[int]:
+    """The diagnosis with this slug and everything under it ([] when unknown)."""
+    root = (
+        db.session.scalar(sa.select(Diagnosis.id).filter_by(slug=slug)) if is_slug(slug) else None
+    )
+    if root is None:
+        return []
+    ids, frontier = [root], [root]
+    while frontier:  # the taxonomy is a few levels deep at most
+        frontier = list(
+            db.session.scalars(sa.select(Diagnosis.id).where(Diagnosis.parent_id.in_(frontier)))
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def _parent(slug: str, child: Diagnosis | None = None) -> Diagnosis | None:
+    if not slug:
+        return None
+    parent = db.session.scalar(sa.select(Diagnosis).filter_by(slug=slug))
+    if parent is None:
+        raise FieldError("parent", "That parent diagnosis does not exist.")
+    if child is not None and parent.id in diagnosis_ids_with_descendants(child.slug):
+        raise FieldError(
+            "parent", "A diagnosis cannot be placed under itself or one of its own kinds."
+        )
+    return parent
+
+
+def create_diagnosis(
+    slug: str, parent_slug: str, position: int, language: str, name: str
+) -> Diagnosis:
+    diagnosis = Diagnosis(
+        slug=_new_slug(Diagnosis, slug), parent=_parent(parent_slug), position=position
+    )
+    diagnosis.names.append(DiagnosisName(language=_language(language), name=name))
+    db.session.add(diagnosis)
+    db.session.commit()
+    return diagnosis
+
+
+def update_diagnosis(diagnosis: Diagnosis, parent_slug: str, position: int) -> None:
+    diagnosis.parent = _parent(parent_slug, diagnosis)
+    diagnosis.position = position
+    db.session.commit()
+
+
+def save_diagnosis_name(diagnosis: Diagnosis, language: str, name: str) -> None:
+    language = _language(language)
+    existing = next((n for n in diagnosis.names if n.language == language), None)
+    if existing is None:
+        diagnosis.names.append(DiagnosisName(language=language, name=name))
+    else:
+        existing.name = name
+    db.session.commit()
