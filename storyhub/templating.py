@@ -18,6 +18,7 @@ from storyhub.services.catalog import story_slug
 STATUS_WORDS = {
     StoryStatus.PENDING: "Waiting for a moderator to read it",
     StoryStatus.CHANGES_REQUESTED: "A moderator asked for changes",
+    StoryStatus.AWAITING_AUTHOR: "Waiting for your answer: a moderator edited it",
     StoryStatus.PUBLISHED: "Published",
     StoryStatus.UNPUBLISHED: "Taken down for now",
     StoryStatus.REJECTED: "Not published",
