@@ -29,7 +29,14 @@ import sqlalchemy as sa
 
 from tests.conftest import postgres_schema
 
-pytestmark = pytest.mark.fault
+# They stop the machine's PostgreSQL under everyone's feet: only when asked for explicitly.
+pytestmark = [
+    pytest.mark.fault,
+    pytest.mark.skipif(
+        os.environ.get("STORYHUB_FAULT_TESTS") != "1",
+        reason="fault tests run only with STORYHUB_FAULT_TESTS=1 (make test-faults)",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -114,6 +121,8 @@ def _submit_once(base: str, number: int) -> str | None:
                 "title": f"Fault run story {number}",
                 "body": f"Story number {number}, sent while a worker may be killed at any moment.",
                 "consent_publish": "y",
+                # Seen the re-identification warning (a small database) and sending anyway.
+                "confirm_identifiable": "y",
             }
         ).encode()
         response = opener.open(f"{base}/submit", data=data, timeout=10)
