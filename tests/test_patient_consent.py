@@ -286,4 +286,4 @@ def test_manage_page_lists_the_choices(app, client, demo, moderator, submit):
     assert "Your choices" in page
     assert "Volunteers may translate it" in page and "Stop translations" in page
     assert "Include it in feeds and the API" in page  # not given at submission
-    assert "Withdraw my story" in page
+    assert "use “Withdraw” above" in page
