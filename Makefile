@@ -59,7 +59,7 @@ test-postgres: install chromium check-postgres
 
 # Kill gunicorn workers and restart PostgreSQL: alone, after the suites that share the server.
 test-faults: install check-postgres
-	$(BIN)/pytest -p no:cacheprovider -m fault
+	STORYHUB_FAULT_TESTS=1 $(BIN)/pytest -p no:cacheprovider -m fault
 
 test: lint test-sqlite test-postgres test-faults
 
