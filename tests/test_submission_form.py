@@ -165,7 +165,8 @@ def test_translation_and_edit_ask_about_the_language_too(app, client, demo, mode
 
 def test_errors_are_summarised_at_the_top_with_links_to_fields(client, demo, submit):
     html = submit(title="", diagnoses=[], consent_publish="").get_data(as_text=True)
-    summary = html[html.index('class="summary problems"') : html.index("<form")]
+    start = html.index('class="summary problems"')
+    summary = html[start : html.index("<form", start)]
     assert 'role="alert"' in summary
     assert 'href="#title"' in summary and "Please give your story a title." in summary
     assert 'href="#diagnoses-0"' in summary  # the first checkbox of the group
