@@ -72,7 +72,7 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project storyhub --copyright-holder storyhub -o storyhub/translations/messages.pot .
 	$(BIN)/pybabel update -i storyhub/translations/messages.pot -d storyhub/translations \
-	  --no-location --width 100
+	  --width 100
 
 translations-compile: install
 	$(BIN)/pybabel compile -d storyhub/translations --statistics

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
@@ -49,9 +50,13 @@ class StoryChanged(ServiceError):
     """The story changed (a moderator decided) after the submitter opened the page."""
 
     def __init__(self, story: Story) -> None:
+        # Shown to the submitter, so in their interface language.
         super().__init__(
-            "Your story changed while this page was open (a moderator may have acted on it). "
-            "Nothing you typed is lost: it is below. Please check the status, then try again."
+            _(
+                "Your story changed while this page was open (a moderator may have acted on "
+                "it). Nothing you typed is lost: it is below. Please check the status, then "
+                "try again."
+            )
         )
         self.story = story
 
@@ -230,7 +235,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     if existing:
         return existing
     if submission.language == original.language:
-        raise SameLanguage("The story is already in this language: choose the translation's.")
+        raise SameLanguage(_("The story is already in this language: choose the translation's."))
     detected = _checked_language(
         submission.language, submission.title, submission.body, submission.confirm_language
     )
@@ -292,9 +297,10 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     """Save the submitter's changes while pending or changes requested; back to the queue."""
     if story.status not in EDITABLE:
         raise TransitionNotAllowed(
-            "Your story can no longer be changed here: it has been "
-            f"{story.status.value.replace('_', ' ')} meanwhile. Nothing you typed is lost: "
-            "it is below, so you can copy it."
+            _(
+                "Your story can no longer be changed here: its status changed while this page "
+                "was open. Nothing you typed is lost: it is below, so you can copy it."
+            )
         )
     if story.version != expected_version:
         if _unchanged(story, edit):
@@ -328,9 +334,7 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
     if story.status is S.WITHDRAWN:
         return story  # a second click: already done
     if story.status not in WITHDRAWABLE:
-        raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} cannot be withdrawn."
-        )
+        raise TransitionNotAllowed(_("This story cannot be withdrawn any more."))
     if story.version != expected_version:
         raise StoryChanged(story)
     from_status = story.status
@@ -347,7 +351,7 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
     if existing is not None:
         return existing
     if story.status is not S.PUBLISHED or story.kind != "story":
-        raise TransitionNotAllowed("You can add an update once your story is published.")
+        raise TransitionNotAllowed(_("You can add an update once your story is published."))
     update = Story(
         status=S.PENDING,
         author_name=story.author_name,
