@@ -400,18 +400,23 @@ def _filed_under(
 ) -> sa.Select[tuple[Story]]:
     """Keep stories whose `source_id` (the story itself, or the original it translates or
     continues) has the filter's diagnosis (sub-diagnoses included) and topic."""
+    # Correlated EXISTS, not IN (subquery): the database walks the newest-first index and
+    # probes each story's links by primary key, stopping at the page size, instead of first
+    # collecting every story with a common diagnosis (a set that grows with the site).
     if filters.diagnosis:
         diagnosis = diagnosis_by_slug(filters.diagnosis)
         ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
         linked = sa.select(story_diagnoses.c.story_id).where(
-            story_diagnoses.c.diagnosis_id.in_(ids)
+            story_diagnoses.c.story_id == source_id, story_diagnoses.c.diagnosis_id.in_(ids)
         )
-        query = query.where(source_id.in_(linked))
+        query = query.where(linked.exists())
     if filters.topic:
         topic = topic_by_slug(filters.topic)
         topic_id = topic.id if topic else -1  # an unknown topic matches nothing
-        linked = sa.select(story_topics.c.story_id).where(story_topics.c.topic_id == topic_id)
-        query = query.where(source_id.in_(linked))
+        linked = sa.select(story_topics.c.story_id).where(
+            story_topics.c.story_id == source_id, story_topics.c.topic_id == topic_id
+        )
+        query = query.where(linked.exists())
     return query
 
 
