@@ -59,7 +59,7 @@ test-postgres: install chromium check-postgres
 
 # Kill gunicorn workers and restart PostgreSQL: alone, after the suites that share the server.
 test-faults: install check-postgres
-	$(BIN)/pytest -p no:cacheprovider -m fault
+	STORYHUB_FAULT_TESTS=1 $(BIN)/pytest -p no:cacheprovider -m fault
 
 test: lint test-sqlite test-postgres test-faults
 
@@ -72,7 +72,7 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project storyhub --copyright-holder storyhub -o storyhub/translations/messages.pot .
 	$(BIN)/pybabel update -i storyhub/translations/messages.pot -d storyhub/translations \
-	  --no-location --width 100
+	  --width 100
 
 translations-compile: install
 	$(BIN)/pybabel compile -d storyhub/translations --statistics

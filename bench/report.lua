@@ -1,6 +1,6 @@
 -- wrk script: counts statuses and prints one JSON line of results at the end.
 -- With POST_BODY_TEMPLATE set (env), each request POSTs the template with {n} replaced by a
--- per-thread counter, so every submission carries its own idempotency key.
+-- per-thread counter (KEYPLACEHOLDER is replaced), so every submission has its own idempotency key.
 local counter = 0
 statuses = {}  -- global: done() reads it from each thread with thread:get
 local threads = {}
@@ -20,7 +20,7 @@ end
 function request()
   if template then
     counter = counter + 1
-    local body = template:gsub("{n}", id .. "x" .. counter .. "x" .. math.random(1, 1e9))
+    local body = template:gsub("KEYPLACEHOLDER", id .. "x" .. counter .. "x" .. math.random(1, 1e9))
     local headers = {["Content-Type"] = "application/x-www-form-urlencoded"}
     if cookie then headers["Cookie"] = cookie end
     return wrk.format("POST", nil, headers, body)

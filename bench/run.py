@@ -115,7 +115,7 @@ def submission_template(port: int) -> tuple[str, str]:
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
     form = urllib.parse.urlencode({
-        "csrf_token": token, "submission_key": "benchmark-{n}", "author_name": "B.M.",
+        "csrf_token": token, "submission_key": "benchmarkKEYPLACEHOLDER", "author_name": "B.M.",
         "relation": "self", "country": "IT", "language": "en", "diagnoses": "morphea",
         "title": "Benchmark story", "consent_publish": "y",
         "body": "A benchmark story, long enough to pass every rule of the form.",

@@ -15,15 +15,16 @@ from storyhub.forms import ActionForm
 from storyhub.models import Relation, Story, StoryStatus
 from storyhub.services.catalog import story_slug
 
+# How the submitter's status page names each state, in the reader's language.
 STATUS_WORDS = {
-    StoryStatus.PENDING: "Waiting for a moderator to read it",
-    StoryStatus.CHANGES_REQUESTED: "A moderator asked for changes",
-    StoryStatus.AWAITING_AUTHOR: "Waiting for your answer: a moderator edited it",
-    StoryStatus.PUBLISHED: "Published",
-    StoryStatus.UNPUBLISHED: "Taken down for now",
-    StoryStatus.REJECTED: "Not published",
-    StoryStatus.WITHDRAWN: "Withdrawn by you",
-    StoryStatus.ERASED: "Erased",
+    StoryStatus.PENDING: _l("Waiting for a moderator to read it"),
+    StoryStatus.CHANGES_REQUESTED: _l("A moderator asked for changes"),
+    StoryStatus.AWAITING_AUTHOR: _l("Waiting for your answer: a moderator edited it"),
+    StoryStatus.PUBLISHED: _l("Published"),
+    StoryStatus.UNPUBLISHED: _l("Taken down for now"),
+    StoryStatus.REJECTED: _l("Not published"),
+    StoryStatus.WITHDRAWN: _l("Withdrawn by you"),
+    StoryStatus.ERASED: _l("Erased"),
 }
 
 # How the story page introduces its author, in the reader's language.

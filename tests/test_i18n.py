@@ -15,7 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "storyhub" / "translations"
 LANGUAGES = ("it", "es")
 # The same mapping as babel.cfg and `make translations`.
-METHOD_MAP = [("storyhub/**.py", "python"), ("templates/**.html", "jinja2")]
+METHOD_MAP = [
+    ("storyhub/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/mail/**.txt", "jinja2"),
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
 
 
@@ -74,3 +78,44 @@ def test_pages_read_in_each_language(client, demo):
     assert "Non abbiamo trovato questa pagina" in missing
     form = client.get("/submit?lang=es").get_data(as_text=True)
     assert "Nombre que se publicará" in form and 'action="/submit?lang=es"' in form
+
+
+ITALIAN_TITLE = "Imparare di nuovo a scrivere"
+ITALIAN_BODY = (
+    "Le mie dita si sono irrigidite prima in inverno. Scrivere al computer è diventato lento "
+    "e doloroso, così ho cominciato a dettare i messaggi. Ora uso guanti caldi."
+)
+
+
+def test_submitters_read_their_pages_and_mail_in_their_language(app, client, demo, submit):
+    from tests.submission_helpers import outbox, post_form, submitted_token
+
+    token = submitted_token(submit, language="it", title=ITALIAN_TITLE, body=ITALIAN_BODY)
+    # The e-mail follows the story's language, whatever the page's language was.
+    (receipt,) = outbox(app)
+    assert receipt.subject == f"La tua storia è arrivata: {ITALIAN_TITLE}"
+    assert "Il tuo link privato:" in receipt.body and "Hello" not in receipt.body
+
+    manage = {
+        "it": ("In attesa che un moderatore la legga", "Cosa puoi fare", "Cancella tutto"),
+        "es": ("Esperando a que una persona moderadora la lea", "Qué puede hacer", "Borrar todo"),
+    }
+    for language, phrases in manage.items():
+        html = client.get(f"/my/{token}?lang={language}").get_data(as_text=True)
+        for phrase in phrases:
+            assert phrase in html, (language, phrase)
+
+    # Messages that come from the services and from the form's own validators.
+    refused = post_form(client, f"/my/{token}/erase?lang=es")
+    assert "Marque la casilla para confirmar." in refused.get_data(as_text=True)
+    post_form(client, f"/my/{token}/withdraw?lang=it")
+    assert "Ritirata da te" in client.get(f"/my/{token}?lang=it").get_data(as_text=True)
+    edit = client.get(f"/my/{token}/edit?lang=it", follow_redirects=True)
+    assert "La tua storia non si può più modificare qui." in edit.get_data(as_text=True)
+
+
+def test_form_script_gets_its_texts_in_the_page_language(client, demo):
+    html = client.get("/submit?lang=it").get_data(as_text=True)
+    # forms.js has no words of its own: the counter, draft and filter texts come from here.
+    assert "{count} di {max} caratteri" in html and "Cerca una diagnosi per nome" in html
+    assert "Recupera la mia bozza" in html and "Hai una bozza non inviata del {time}" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import sqlalchemy as sa
@@ -9,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storyhub.extensions import db
-from storyhub.models import Story
+from storyhub.models import Story, User, UserRole
 from tests.conftest import csrf_token, hidden_value
+from tests.workbench import ADMIN_EMAIL, login_as, make_user
 
 PROPERTY_SETTINGS = settings(
     max_examples=40,
@@ -80,3 +82,52 @@ def test_path_segments_never_fail(client, demo, segment):
     for prefix in ("/stories/", "/topics/", "/diagnoses/", "/languages/", "/my/"):
         response = client.get(prefix + quoted)
         assert response.status_code < 500, (prefix, quoted, response.status_code)
+
+
+def _post_targets(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Every POST URL of the app, with the page whose form posts to it (or None)."""
+    targets = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        values = {arg: 1 for arg in rule.arguments}
+        values.update({k: "en" for k in rule.arguments if k == "language"})
+        values.update({k: "deactivate" for k in rule.arguments if k == "change"})
+        values.update({k: "not-a-real-token" for k in rule.arguments if k == "token"})
+        url = rule.build(values)[1]
+        targets.append((rule.endpoint, url))
+    return targets
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_every_form_of_the_app_survives_arbitrary_input(app, demo, moderator, data):
+    """Logged in as an admin, post arbitrary bytes in each field of every form."""
+    client = app.test_client()
+    with app.app_context():
+        admin_exists = db.session.scalar(sa.select(User.id).filter_by(email=ADMIN_EMAIL))
+    if admin_exists is None:  # hypothesis calls this test many times with the same app
+        make_user(app, ADMIN_EMAIL, UserRole.ADMIN)
+    login_as(client, ADMIN_EMAIL)
+    token = csrf_token(client.get("/moderate/").get_data(as_text=True))
+    targets = _post_targets(app)
+    assert len(targets) >= 25
+    for endpoint, url in targets:
+        if endpoint == "auth.logout":
+            continue
+        page = client.get(url)
+        html = page.get_data(as_text=True) if page.status_code == 200 else ""
+        names = set(re.findall(r'name="([A-Za-z0-9_-]+)"', html))
+        names |= {"action", "reason", "title", "body", "version", "email", "confirm"}
+        names.discard("csrf_token")
+        pairs = [("csrf_token", token.encode())]
+        for name in sorted(names):
+            pairs += [(name, v) for v in data.draw(st.lists(raw_values, max_size=2), label=name)]
+        response = client.post(
+            url, data=_encode(pairs), content_type="application/x-www-form-urlencoded"
+        )
+        assert response.status_code < 500, (endpoint, url, response.status_code)

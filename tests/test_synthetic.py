@@ -24,3 +24,5 @@ def test_generate_adds_published_linked_stories(app, runner, client):
         story = db.session.scalar(sa.select(Story).where(Story.title.like("%(7)")))
         assert story.body_html == plain_text_to_html(story.body_text)  # same as the real policy
     assert "(Italy)" in client.get("/stories/?country=IT").get_data(as_text=True)
+    # "seriously" is in synthetic texts only: they are in the search index too.
+    assert "<mark>seriously</mark>" in client.get("/search?q=seriously").get_data(as_text=True)

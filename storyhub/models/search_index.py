@@ -172,6 +172,23 @@ def write(connection: sa.Connection, story: Story) -> bool:
     return True
 
 
+def write_many(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
+    """Index new published stories given as column dicts (bulk loads that bypass the ORM)."""
+    params = []
+    for row in rows:
+        title = _MARKERS.sub("", row["title"])
+        body = _MARKERS.sub("", html_to_text(row["body_html"]))
+        params.append({"id": row["id"], "story_id": row["id"], "title": title, "body": body,
+                       "config": pg_config(row["language"])})  # fmt: skip
+    if not params:
+        return
+    if connection.dialect.name == "sqlite":
+        insert = "INSERT INTO story_search (rowid, title, body) VALUES (:id, :title, :body)"
+        connection.execute(sa.text(insert), params)
+    elif connection.dialect.name == "postgresql":
+        connection.execute(_PG_INSERT, params)
+
+
 @sa.event.listens_for(so.Session, "after_flush")
 def _follow_story_changes(session: so.Session, _context: Any) -> None:
     """Keep each flushed story's row in step with it, inside the same transaction."""

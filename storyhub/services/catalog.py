@@ -422,27 +422,36 @@ def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
         query = sa.select(Story).where(is_public(), _is_original())
     # Translations are filed under their original's diagnoses and topics.
     source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
-    if filters.diagnosis:
-        diagnosis = diagnosis_by_slug(filters.diagnosis)
-        ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
-        query = query.where(
-            source_id.in_(
-                sa.select(story_diagnoses.c.story_id).where(story_diagnoses.c.diagnosis_id.in_(ids))
-            )
-        )
-    if filters.topic:
-        topic = topic_by_slug(filters.topic)
-        query = query.where(
-            source_id.in_(
-                sa.select(story_topics.c.story_id).where(
-                    story_topics.c.topic_id == (topic.id if topic else -1)
-                )
-            )
-        )
+    query = _filed_under(query, filters, source_id)
     if filters.country:
         query = query.where(Story.country == filters.country)
     # A published story always has a publication time; the keyset needs one.
     return query.where(Story.published_at.is_not(None))
+
+
+def _filed_under(
+    query: sa.Select[tuple[Story]], filters: StoryFilters, source_id: sa.ColumnElement[int]
+) -> sa.Select[tuple[Story]]:
+    """Keep stories whose `source_id` (the story itself, or the original it translates or
+    continues) has the filter's diagnosis (sub-diagnoses included) and topic."""
+    # Correlated EXISTS, not IN (subquery): the database walks the newest-first index and
+    # probes each story's links by primary key, stopping at the page size, instead of first
+    # collecting every story with a common diagnosis (a set that grows with the site).
+    if filters.diagnosis:
+        diagnosis = diagnosis_by_slug(filters.diagnosis)
+        ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
+        linked = sa.select(story_diagnoses.c.story_id).where(
+            story_diagnoses.c.story_id == source_id, story_diagnoses.c.diagnosis_id.in_(ids)
+        )
+        query = query.where(linked.exists())
+    if filters.topic:
+        topic = topic_by_slug(filters.topic)
+        topic_id = topic.id if topic else -1  # an unknown topic matches nothing
+        linked = sa.select(story_topics.c.story_id).where(
+            story_topics.c.story_id == source_id, story_topics.c.topic_id == topic_id
+        )
+        query = query.where(linked.exists())
+    return query
 
 
 def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
@@ -605,23 +614,7 @@ def feed_stories(filters: StoryFilters, limit: int = 50) -> list[Story]:
     of the authors who allow feeds."""
     query = sa.select(Story).where(is_public(), is_syndicated(), Story.published_at.is_not(None))
     source_id = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
-    if filters.diagnosis:
-        diagnosis = diagnosis_by_slug(filters.diagnosis)
-        ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
-        query = query.where(
-            source_id.in_(
-                sa.select(story_diagnoses.c.story_id).where(story_diagnoses.c.diagnosis_id.in_(ids))
-            )
-        )
-    if filters.topic:
-        topic = topic_by_slug(filters.topic)
-        query = query.where(
-            source_id.in_(
-                sa.select(story_topics.c.story_id).where(
-                    story_topics.c.topic_id == (topic.id if topic else -1)
-                )
-            )
-        )
+    query = _filed_under(query, filters, source_id)
     return list(
         db.session.scalars(
             query.options(so.selectinload(Story.update_of))

@@ -33,6 +33,8 @@ def _mail_locale(story: Story) -> str:
 
 
 def _what(story: Story) -> str:
+    # Put into sentences such as "Your %(what)s is published": translators choose nouns of
+    # one grammatical gender (Italian says "nota di aggiornamento", feminine like "storia").
     return {"translation": _("translation"), "update": _("update")}.get(story.kind, _("story"))
 
 

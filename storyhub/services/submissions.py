@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
@@ -70,9 +71,13 @@ class StoryChanged(ServiceError):
     """The story changed (a moderator decided) after the submitter opened the page."""
 
     def __init__(self, story: Story) -> None:
+        # Shown to the submitter, so in their interface language.
         super().__init__(
-            "Your story changed while this page was open (a moderator may have acted on it). "
-            "Nothing you typed is lost: it is below. Please check the status, then try again."
+            _(
+                "Your story changed while this page was open (a moderator may have acted on "
+                "it). Nothing you typed is lost: it is below. Please check the status, then "
+                "try again."
+            )
         )
         self.story = story
 
@@ -294,7 +299,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     if existing:
         return existing
     if submission.language == original.language:
-        raise SameLanguage("The story is already in this language: choose the translation's.")
+        raise SameLanguage(_("The story is already in this language: choose the translation's."))
     detected = _checked_language(
         submission.language, submission.title, submission.body, submission.confirm_language
     )
@@ -361,9 +366,10 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     """Save the submitter's changes while pending or changes requested; back to the queue."""
     if story.status not in EDITABLE:
         raise TransitionNotAllowed(
-            "Your story can no longer be changed here: it has been "
-            f"{story.status.value.replace('_', ' ')} meanwhile. Nothing you typed is lost: "
-            "it is below, so you can copy it."
+            _(
+                "Your story can no longer be changed here: its status changed while this page "
+                "was open. Nothing you typed is lost: it is below, so you can copy it."
+            )
         )
     if story.version != expected_version:
         if _unchanged(story, edit):
@@ -401,9 +407,7 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
     if story.status is S.WITHDRAWN:
         return story  # a second click: already done
     if story.status not in WITHDRAWABLE:
-        raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} cannot be withdrawn."
-        )
+        raise TransitionNotAllowed(_("This story cannot be withdrawn any more."))
     if story.version != expected_version:
         raise StoryChanged(story)
     from_status = story.status
@@ -421,7 +425,7 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
     if existing is not None:
         return existing
     if story.status is not S.PUBLISHED or story.kind != "story":
-        raise TransitionNotAllowed("You can add an update once your story is published.")
+        raise TransitionNotAllowed(_("You can add an update once your story is published."))
     update = Story(
         status=S.PENDING,
         author_name=story.author_name,
@@ -476,11 +480,9 @@ def set_consent(
     """
     attribute = consents.SWITCHES.get(purpose)
     if attribute is None or story.kind != "story":
-        raise TransitionNotAllowed("This choice cannot be changed here.")
+        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
     if story.status in (S.ERASED, S.REJECTED):
-        raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} is not shown anywhere."
-        )
+        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
     if getattr(story, attribute) == give:
         return story  # a second click: already so
     if give and story.version != expected_version:
@@ -517,10 +519,7 @@ def story_for_proposal(story: Story, target_id: int) -> Story | None:
 
 def _check_awaiting(story: Story, expected_version: int) -> None:
     if story.status is not S.AWAITING_AUTHOR:
-        raise TransitionNotAllowed(
-            "There is nothing to decide here any more: it is "
-            f"{story.status.value.replace('_', ' ')} now."
-        )
+        raise TransitionNotAllowed(_("There is nothing to decide here any more."))
     if story.version != expected_version:
         raise StoryChanged(story)
 
@@ -547,9 +546,9 @@ def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
     message for the moderators (never public)."""
     message = message.strip()
     if not message:
-        raise ServiceError("Please write your message to the moderator.")
+        raise ServiceError(_("Please write your message to the moderator."))
     if len(message) > REPLY_MAX:
-        raise ServiceError(f"Please keep your message under {REPLY_MAX} characters.")
+        raise ServiceError(_("Please keep your message under %(max)d characters.", max=REPLY_MAX))
     _check_awaiting(story, expected_version)
     story.status = S.PENDING
     story.author_reply = message

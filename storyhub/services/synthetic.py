@@ -16,7 +16,15 @@ import sqlalchemy as sa
 
 from storyhub import pagecache
 from storyhub.extensions import db
-from storyhub.models import Diagnosis, Story, StoryStatus, Topic, story_diagnoses, story_topics
+from storyhub.models import (
+    Diagnosis,
+    Story,
+    StoryStatus,
+    Topic,
+    search_index,
+    story_diagnoses,
+    story_topics,
+)
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt
 from storyhub.services.demo import load_demo
@@ -101,6 +109,9 @@ def generate_stories(count: int, seed: int = 1) -> int:
     while inserted < count:
         batch = [row for _, row in zip(range(min(BATCH, count - inserted)), rows, strict=False)]
         ids = db.session.scalars(sa.insert(Story).returning(Story.id), batch).all()
+        search_index.write_many(
+            db.session.connection(), [{**row, "id": i} for row, i in zip(batch, ids, strict=True)]
+        )
         db.session.execute(
             sa.insert(story_diagnoses),
             [{"story_id": i, "diagnosis_id": d} for i in ids
@@ -114,5 +125,5 @@ def generate_stories(count: int, seed: int = 1) -> int:
             )
         db.session.commit()
         inserted += len(ids)
-    pagecache.invalidate()  # core INSERTs bypass the ORM hook that would notice
+    pagecache.invalidate()  # core INSERTs bypass the ORM hooks (cache, search index)
     return inserted

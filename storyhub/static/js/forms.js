@@ -14,6 +14,11 @@
     try { return JSON.parse(form.getAttribute("data-messages") || "{}"); } catch (e) { return {}; }
   }
 
+  // Numbers and dates in the page's language ("50.000" in Italian), not the browser's.
+  function pageLang() {
+    return document.documentElement.lang || undefined;
+  }
+
   function fill(template, values) {
     return String(template || "").replace(/\{(\w+)\}/g, function (all, key) {
       return key in values ? String(values[key]) : all;
@@ -117,7 +122,7 @@
 
     if (saved && hasWords(saved.values) && !sameValues(saved.values, snapshot(form)) && offer) {
       pending = saved;
-      var when = new Date(saved.savedAt).toLocaleString(document.documentElement.lang || undefined);
+      var when = new Date(saved.savedAt).toLocaleString(pageLang());
       var line = offer.querySelector("[data-draft-text]");
       line.textContent = fill(line.getAttribute("data-template"), { time: when });
       offer.hidden = false;
@@ -182,11 +187,14 @@
       var count = length(field.value);
       var over = count > max;
       counter.textContent = fill(over ? text.over : text.counter, {
-        count: count.toLocaleString(), max: max.toLocaleString(), over: (count - max).toLocaleString()
+        count: count.toLocaleString(pageLang()), max: max.toLocaleString(pageLang()),
+        over: (count - max).toLocaleString(pageLang())
       });
       counter.classList.toggle("over", over);
       if (wasOver !== null && over !== wasOver) {
-        live.textContent = fill(over ? text.nowOver : text.backUnder, { max: max.toLocaleString() });
+        live.textContent = fill(over ? text.nowOver : text.backUnder, {
+          max: max.toLocaleString(pageLang())
+        });
       }
       wasOver = over;
     }
@@ -246,7 +254,8 @@
         li.querySelectorAll("li").forEach(function (child) { child.hidden = false; });
       });
       count.textContent = query === "" ? "" :
-        shown ? fill(text.filterCount, { count: shown }) : text.filterNone;
+        shown ? fill(text.filterCount, { count: shown.toLocaleString(pageLang()) }) :
+        text.filterNone;
     });
   }
 

@@ -1,0 +1,76 @@
+"""Profile one public page without the page cache: where does an uncached request spend time?
+
+    .venv/bin/python bench/profile_page.py --stories 100000 /topics/calcinosis
+
+Builds a SQLite database with the demo and N synthetic stories (kept in /tmp between runs with
+the same N), renders the page a few times to warm up, then profiles repeated renders with
+cProfile and prints the functions with the most cumulative time, plus the share spent in SQL,
+ORM loading and template rendering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from storyhub import create_app  # noqa: E402
+from storyhub.extensions import db  # noqa: E402
+from storyhub.services.demo import load_demo  # noqa: E402
+from storyhub.services.synthetic import generate_stories  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", nargs="?", default="/topics/calcinosis")
+    parser.add_argument("--stories", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    folder = Path(f"/tmp/storyhub-profile-{args.stories}")
+    fresh = not folder.exists()
+    folder.mkdir(exist_ok=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}",
+                      "SECRET_KEY": "profile" * 6, "INSTANCE_PATH": str(folder),
+                      "PAGE_CACHE_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
+    if fresh:
+        with app.app_context():
+            db.create_all()
+            load_demo()
+            generate_stories(args.stories)
+    client = app.test_client()
+    for n in range(3):
+        assert client.get(f"{args.path}?warm={n}").status_code == 200
+    started = time.perf_counter()
+    profile = cProfile.Profile()
+    profile.enable()
+    for n in range(args.repeat):
+        client.get(f"{args.path}?n={n}")
+    profile.disable()
+    per_request = (time.perf_counter() - started) / args.repeat * 1000
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats("cumulative").print_stats(25)
+    print(out.getvalue())
+    totals = {name: 0.0 for name in ("SQL (driver)", "ORM loading", "Jinja rendering")}
+    for (filename, _line, func), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+        if "sqlite3.Cursor" in func and "execute" in func:
+            totals["SQL (driver)"] += cumulative
+        elif filename.endswith("orm/loading.py") and func == "instances":
+            totals["ORM loading"] += cumulative
+        elif filename.endswith("jinja2/environment.py") and func == "render":
+            totals["Jinja rendering"] += cumulative
+    print(f"{args.path}: {per_request:.1f} ms per request (profiled) over {args.repeat} requests")
+    for name, seconds in totals.items():
+        print(f"  {name}: {seconds / args.repeat * 1000:.1f} ms per request")
+
+
+if __name__ == "__main__":
+    main()
