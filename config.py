@@ -87,6 +87,20 @@ class Config:
     LANGUAGE_CHECK_CONFIDENCE = 0.9
     LANGUAGE_CHECK_MIN_LETTERS = 60
 
+    # A story from a country with fewer than this many published stories, about a diagnosis
+    # with fewer than this many (its sub-types included), could identify its author: the
+    # submitter is warned before sending (never stopped) and moderators see a flag.
+    # 0 switches the warning off.
+    REIDENTIFICATION_COUNTRY_STORIES = int(os.environ.get("REIDENTIFICATION_COUNTRY_STORIES", 5))
+    REIDENTIFICATION_DIAGNOSIS_STORIES = int(
+        os.environ.get("REIDENTIFICATION_DIAGNOSIS_STORIES", 3)
+    )
+    # Moderators' edits publish directly while they stay this small: at most this many
+    # typo-level corrections, each a word replaced by one at most this many letters apart.
+    # Anything more goes to the author first ("publish this version?").
+    MINOR_EDIT_MAX_CHANGES = 5
+    MINOR_EDIT_MAX_TYPO_DISTANCE = 2
+
     # "Being reviewed by X since HH:MM" fades after this many minutes without a page view.
     REVIEW_MARKER_MINUTES = 15
     QUEUE_PAGE_SIZE = 50

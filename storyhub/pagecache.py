@@ -69,13 +69,25 @@ def invalidate() -> None:
     _generation().bump()
 
 
+# Story columns that change what public pages, feeds and the API show even when the story's
+# status is not loaded or not changing: an author withdrawing consent to translations or to
+# feeds, a moderator's content note. Any change to them makes every cached page stale.
+_PUBLIC_SWITCHES = ("allow_translation", "allow_syndication", "content_note")
+
+
 def _touches_public_content(session: so.Session) -> bool:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, _TAXONOMY):
             return True
         if isinstance(obj, Story):
-            history = sa.inspect(obj).attrs.status.history
+            attrs = sa.inspect(obj).attrs
+            history = attrs.status.history
             if StoryStatus.PUBLISHED in (*history.added, *history.deleted, *history.unchanged):
+                return True
+            # A new story is not public (unless published, caught above): its switches are not.
+            if obj not in session.new and any(
+                attrs[name].history.has_changes() for name in _PUBLIC_SWITCHES
+            ):
                 return True
     return False
 

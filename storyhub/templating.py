@@ -19,6 +19,7 @@ from storyhub.services.catalog import story_slug
 STATUS_WORDS = {
     StoryStatus.PENDING: _l("Waiting for a moderator to read it"),
     StoryStatus.CHANGES_REQUESTED: _l("A moderator asked for changes"),
+    StoryStatus.AWAITING_AUTHOR: _l("Waiting for your answer: a moderator edited it"),
     StoryStatus.PUBLISHED: _l("Published"),
     StoryStatus.UNPUBLISHED: _l("Taken down for now"),
     StoryStatus.REJECTED: _l("Not published"),

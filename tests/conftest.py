@@ -71,6 +71,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
             "INSTANCE_PATH": str(tmp_path / "instance"),
+            # The re-identification warning would stop most submissions in a small test
+            # database; tests/test_patient_*.py switch it on where it is the subject.
+            "REIDENTIFICATION_COUNTRY_STORIES": 0,
         }
     )
     with app.app_context():

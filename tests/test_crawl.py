@@ -16,6 +16,7 @@ from storyhub.models import ModerationEvent, Story, StoryStatus, Submitter, User
 from storyhub.services import moderation
 from storyhub.services.catalog import is_public
 from storyhub.services.moderation import StoryEdits
+from storyhub.services.submissions import accept_edits
 from tests.conftest import manage_token
 
 ORIGIN = "http://localhost"
@@ -50,6 +51,9 @@ def _prepare_secrets(app, submit, moderator) -> list[str]:
         moderator.id,
         edits=StoryEdits(body_html="<p>Public words about warm gloves and morphea.</p>"),
     )
+    with app.app_context():  # the edit rewrote the author's words: they accept it (issue G)
+        approved = db.session.scalar(sa.select(Story).filter_by(title="Crawlapproved title"))
+        accept_edits(approved, approved.version)
     _decide(app, "What I learned in the waiting room", "unpublish", moderator.id,
             reason="Crawlunpublishreason")  # fmt: skip
     with app.app_context():

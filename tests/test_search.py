@@ -14,6 +14,7 @@ from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus, User
 from storyhub.services import erasure, moderation, search
 from storyhub.services.moderation import StoryEdits
+from storyhub.services.submissions import accept_edits
 from tests.conftest import TEST_DATABASE_URL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,10 @@ def test_index_follows_unpublish_republish_edit_and_erase(app, demo, moderator):
             moderator.id,
             edits=StoryEdits(body_html="<p>We now play chess on Sundays.</p>"),
         )
+        # The edit changes the author's words: published once the author accepts it (issue G).
+        assert james.status is StoryStatus.AWAITING_AUTHOR
+        assert _titles("baseball") == []
+        accept_edits(james, james.version)
         assert _titles("baseball") == []
         assert _titles("chess") == ["What I learned in the waiting room"]
         erasure.erase_story(james, moderator.id, "asked to be forgotten")

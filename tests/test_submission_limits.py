@@ -34,6 +34,7 @@ def limited_app(request, database_url):  # type: ignore[no-untyped-def]
             "SUBMIT_RATE_LIMIT": "100 per minute",
             "MANAGE_RATE_LIMIT": "1 per minute",
             "TRANSLATE_RATE_LIMIT": "1 per minute",
+            "REIDENTIFICATION_COUNTRY_STORIES": 0,  # as in conftest: not the subject here
         }
     )
     with app.app_context():

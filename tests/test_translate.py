@@ -135,9 +135,16 @@ def test_double_posted_translation_makes_one(app, client, demo):
 
 
 def _change_original(app, sid, body_html):
-    """A moderator corrects the published original (unpublish with edits, then republish)."""
+    """A moderator corrects the published original (unpublish with edits, then republish);
+    the edits change the author's words, so the author accepts them (issue G)."""
+    from storyhub.services.submissions import accept_edits
+
     decide(app, sid, "unpublish", reason="Correcting a date", body_html=body_html)
     decide(app, sid, "republish")
+    with app.app_context():
+        story = db.session.get(Story, sid)
+        assert story.status is StoryStatus.AWAITING_AUTHOR
+        accept_edits(story, story.version)
 
 
 def test_translation_is_flagged_when_its_original_changes(app, client, demo, moderator, auth):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from config import ProductionConfig
 from storyhub import create_app
 from storyhub.extensions import db
-from storyhub.models import ModerationEvent, RejectReason, Story, Topic, User, UserRole
+from storyhub.models import Helpline, ModerationEvent, RejectReason, Story, Topic, User, UserRole
 from storyhub.services import accounts
 from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token
 from tests.workbench import ADMIN_EMAIL, PASSWORD, login_as, make_user
@@ -123,7 +123,7 @@ def _counts(app) -> tuple[int, ...]:
     with app.app_context():
         counts = [
             db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (ModerationEvent, User, Topic, RejectReason)
+            for model in (ModerationEvent, User, Topic, RejectReason, Helpline)
         ]
         return (*counts, db.session.scalar(sa.select(sa.func.sum(Story.version))))
 
@@ -133,6 +133,7 @@ def test_every_moderation_and_admin_post_needs_a_csrf_token(app, client, demo):
     login_as(client, ADMIN_EMAIL)
     with app.app_context():
         db.session.add(RejectReason(label="x", text="y"))
+        db.session.add(Helpline(country="GB", name="x", phone="116 123"))
         db.session.commit()
     rules = [
         r

@@ -16,4 +16,4 @@ def require_admin() -> None:
         abort(403)
 
 
-from storyhub.admin import people, taxonomy  # noqa: E402,F401  (routes attach themselves to bp)
+from storyhub.admin import people, support, taxonomy  # noqa: E402,F401  (routes attach themselves)

@@ -97,3 +97,22 @@ class ReasonForm(FlaskForm):
         validators=[DataRequired("The message is what the author reads."), Length(max=5000)],
     )
     position = IntegerField("Position", default=0, validators=_POSITION)
+
+
+class HelplineForm(FlaskForm):
+    country = SelectField("Country", default="")
+    name = StringField(
+        "Name of the service",
+        filters=[line_filter],
+        validators=[DataRequired("The name of the service is needed."), Length(max=120)],
+    )
+    phone = StringField(
+        "Phone number (as people dial it)", filters=[line_filter], validators=[Length(max=40)]
+    )
+    url = StringField("Web address", filters=[line_filter], validators=[Length(max=300)])
+    notes = StringField(
+        "Notes (hours, cost, languages; in the country's language)",
+        filters=[line_filter],
+        validators=[Length(max=300)],
+    )
+    position = IntegerField("Position within the country", default=0, validators=_POSITION)

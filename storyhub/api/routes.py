@@ -25,7 +25,9 @@ def public_and_cacheable(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "GET" and response.status_code == 200:
         response.add_etag()
-        response.headers["Cache-Control"] = "public, max-age=60"
+        # Revalidate every time (cheap with the ETag): when an author withdraws a story from
+        # the API, no cache anywhere keeps serving it.
+        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
         response.make_conditional(request)
     return response
 
@@ -56,8 +58,9 @@ def stories() -> Any:
     )
     if limit is None:
         abort(400, f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    # Only stories whose authors allow feeds and the API (consent per use).
     listing = catalog.list_stories(
-        filters, after=params.cursor(request.args, "cursor"), limit=limit
+        filters, after=params.cursor(request.args, "cursor"), limit=limit, syndicated=True
     )
     next_cursor = listing.older.encode() if listing.older else None
     args = {k: v for k, v in vars(filters).items() if v}
@@ -74,7 +77,7 @@ def stories() -> Any:
 
 @bp.route("/stories/<int:story_id>")
 def story(story_id: int) -> Any:
-    found = catalog.public_story(story_id) if story_id < 2**31 else None
+    found = catalog.public_story(story_id, syndicated=True) if story_id < 2**31 else None
     if found is None:
         abort(404, "No published story has this id.")
     if found.update_of_id:

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import url_for
 
-from storyhub.models import Diagnosis, Story, StoryStatus, Topic
+from storyhub.models import Diagnosis, Story, Topic
 from storyhub.services import catalog
 from storyhub.templating import canonical_url
 
@@ -38,9 +38,8 @@ def _version(story: Story) -> dict[str, Any]:
 
 def story_summary(story: Story) -> dict[str, Any]:
     source = story.translation_of or story.update_of or story
-    translations = [
-        t for t in story.translations if t.status is StoryStatus.PUBLISHED
-    ]  # the original is public, so a published translation is too
+    # The original is public, so a published translation is too (if its author allows them).
+    translations = catalog.public_translations(story)
     return {
         "id": story.id,
         "kind": _kind(story),
@@ -55,6 +54,8 @@ def story_summary(story: Story) -> dict[str, Any]:
         "diagnoses": [d.slug for d in source.diagnoses],
         "topics": [t.slug for t in source.topics],
         "excerpt": story.excerpt,
+        # A moderator's note shown before the text ("describes a death"); "" when none.
+        "content_note": story.content_note,
         "published_at": _time(story.published_at),
         "updated_at": _time(story.updated_at),
         "translation_of": story.translation_of_id,

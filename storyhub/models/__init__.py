@@ -3,6 +3,7 @@
 # Registers the full-text index (per-dialect DDL and the flush hook that maintains it).
 from storyhub.models import search_index  # noqa: F401
 from storyhub.models.audit import ModerationEvent
+from storyhub.models.consent import Consent, ConsentPurpose, Helpline
 from storyhub.models.moderation import RejectReason, ReviewMarker, StoryRevision
 from storyhub.models.outbox import OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
@@ -16,8 +17,11 @@ from storyhub.models.story import (
 from storyhub.models.taxonomy import Diagnosis, DiagnosisName, Topic, TopicText
 
 __all__ = [
+    "Consent",
+    "ConsentPurpose",
     "Diagnosis",
     "DiagnosisName",
+    "Helpline",
     "ModerationEvent",
     "OutboxMessage",
     "RejectReason",

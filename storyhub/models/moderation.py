@@ -30,6 +30,7 @@ class StoryRevision(db.Model):
     body_html: so.Mapped[str] = so.mapped_column(sa.Text)
     excerpt: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
     author_name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    content_note: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     # Slugs separated by spaces: a snapshot, not a link (a topic may be renamed or removed).
     diagnoses: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     topics: so.Mapped[str] = so.mapped_column(sa.Text, default="")

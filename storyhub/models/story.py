@@ -17,6 +17,9 @@ from storyhub.models.taxonomy import Diagnosis, Topic
 class StoryStatus(enum.StrEnum):
     PENDING = "pending"
     CHANGES_REQUESTED = "changes_requested"
+    # A moderator changed the words beyond small fixes: the author is asked to accept the
+    # edited version (it then publishes) or to reply (it goes back to the queue).
+    AWAITING_AUTHOR = "awaiting_author"
     PUBLISHED = "published"
     UNPUBLISHED = "unpublished"
     REJECTED = "rejected"
@@ -87,6 +90,23 @@ class Story(db.Model):
     # Translations: fingerprint of the original's title and text as last translated or approved;
     # when the original's differs, the translation "may be out of date".
     source_fingerprint: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    # The title and name as the author last wrote or accepted them (private); with body_text
+    # they are what a moderator's edits are measured against (services/edit_check.py).
+    agreed_title: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    agreed_author_name: so.Mapped[str] = so.mapped_column(
+        sa.String(80), default="", server_default=""
+    )
+    # The author's answer when asked to accept a moderator's edits (private; moderators only).
+    author_reply: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    # Shown before the text on the story page, in feeds and the API, e.g. "describes a death".
+    content_note: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    # Distress or self-harm words found in what the submitter wrote: read first.
+    priority: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # Consents per use (the records are in `consents`); these are the effective switches
+    # public queries read. A new submission sets them from the form; older rows and stories
+    # made by other paths (demo data) default to allowed, as before consents were separate.
+    allow_translation: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    allow_syndication: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
     submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

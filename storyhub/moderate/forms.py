@@ -50,6 +50,11 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired("The text cannot be empty."), Length(max=200_000)],
     )
     excerpt = StringField("Teaser sentence", filters=[line_filter], validators=[Length(max=400)])
+    content_note = StringField(
+        "Content note (optional)",
+        filters=[line_filter],
+        validators=[Length(max=200, message="Keep the content note under 200 characters.")],
+    )
     diagnoses = CheckboxListField("Diagnoses", validate_choice=False)
     topics = CheckboxListField("Topic pages", validate_choice=False)
     preset = SelectField("Preset reason (for Reject)", coerce=int, default=0)
@@ -68,6 +73,10 @@ class DecisionForm(FlaskForm):
 
     def author_name_edit(self) -> str | None:
         return self.author_name.data if self.author_name.raw_data else None
+
+    def content_note_edit(self) -> str | None:
+        # Older clients send no content_note: it then stays as it is.
+        return self.content_note.data if self.content_note.raw_data else None
 
     def validate_action(self, field: HiddenField) -> None:
         if field.data != SAVE and field.data not in TRANSITIONS:

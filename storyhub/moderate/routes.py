@@ -20,6 +20,10 @@ from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
 CHECK_FIELDS = "Please check the fields marked below."
+SENT_TO_AUTHOR = (
+    "Story {id} is now awaiting the author: your edits change their words, so they are asked "
+    "to accept this version (it publishes when they do) or to reply."
+)
 
 
 @bp.before_request
@@ -134,6 +138,7 @@ def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
         "title": story.title,
         "author_name": story.author_name,
         "excerpt": story.excerpt,
+        "content_note": story.content_note,
         "body": story.body_html,
         "diagnoses": [d.slug for d in story.diagnoses],
         "topics": [t.slug for t in story.topics],
@@ -179,6 +184,7 @@ def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
         ("author_name", mine.author_name),
         ("body", mine.body_html),
         ("excerpt", mine.excerpt),
+        ("content_note", mine.content_note),
         ("diagnoses", mine.diagnoses),
         ("topics", mine.topics),
     ):
@@ -202,6 +208,7 @@ def review(story_id: int) -> Any:
         author_name=form.author_name_edit(),
         body_html=form.body.data,
         excerpt=form.excerpt.data,
+        content_note=form.content_note_edit(),
         diagnoses=form.diagnoses.data,
         topics=form.topics.data,
     )
@@ -232,7 +239,13 @@ def review(story_id: int) -> Any:
             if changed
             else "Nothing had changed, so nothing was saved."
         )
+        if story.status is StoryStatus.AWAITING_AUTHOR:
+            flash(SENT_TO_AUTHOR.format(id=story.id))
+            return redirect(url_for("moderate.queue"))
         return redirect(url_for("moderate.review", story_id=story.id))
+    if story.status is StoryStatus.AWAITING_AUTHOR:
+        flash(SENT_TO_AUTHOR.format(id=story.id))
+        return redirect(url_for("moderate.queue"))
     flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
     return redirect(url_for("moderate.queue"))
 

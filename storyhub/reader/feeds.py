@@ -9,6 +9,7 @@ from feedgen.feed import FeedGenerator
 from flask import Response, abort, render_template, url_for
 from flask_babel import gettext as _
 from lxml import etree
+from markupsafe import escape
 
 from storyhub.i18n import current_locale
 from storyhub.reader import bp
@@ -42,8 +43,15 @@ def _atom(title: str, self_endpoint: str, page_url: str, stories: list[Any], **k
         entry.author({"name": story.author_name})
         entry.published(story.published_at)
         entry.updated(story.updated_at)
-        entry.summary(story.excerpt)
-        entry.content(story.body_html, type="html")  # sanitised when stored
+        note = story.content_note
+        if note:  # the note comes first, as on the story page
+            label = _("Content note:")
+            entry.summary(f"{label} {note} — {story.excerpt}")
+            body = f"<p><strong>{escape(label)}</strong> {escape(note)}</p>{story.body_html}"
+            entry.content(body, type="html")
+        else:
+            entry.summary(story.excerpt)
+            entry.content(story.body_html, type="html")  # sanitised when stored
     return Response(_finish(feed.atom_str(), stories), content_type=ATOM)
 
 

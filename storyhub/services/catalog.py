@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import g, has_app_context
 from slugify import slugify
 
 from storyhub.extensions import db
@@ -32,13 +33,15 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def is_public() -> sa.ColumnElement[bool]:
-    """SQL condition: the story is published and so is the story it translates or continues."""
+    """SQL condition: the story is published and so is the story it translates or continues;
+    a translation also needs its original's author to allow translations (withdrawing that
+    consent takes the translations off the site too, until it is given again)."""
     original_published = (
         sa.select(_Original.id)
         .where(_Original.status == StoryStatus.PUBLISHED)
         .where(
             sa.or_(
-                _Original.id == Story.translation_of_id,
+                sa.and_(_Original.id == Story.translation_of_id, _Original.allow_translation),
                 _Original.id == Story.update_of_id,
             )
         )
@@ -49,6 +52,29 @@ def is_public() -> sa.ColumnElement[bool]:
         sa.or_(
             sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None)),
             original_published,
+        ),
+    )
+
+
+def is_syndicated() -> sa.ColumnElement[bool]:
+    """SQL condition, on top of `is_public`: feeds and the API may carry it. The author of the
+    original decides for its translations and updates too."""
+    original_allows = (
+        sa.select(_Original.id)
+        .where(_Original.allow_syndication)
+        .where(
+            sa.or_(
+                _Original.id == Story.translation_of_id,
+                _Original.id == Story.update_of_id,
+            )
+        )
+        .exists()
+    )
+    return sa.and_(
+        Story.allow_syndication,
+        sa.or_(
+            sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None)),
+            original_allows,
         ),
     )
 
@@ -84,7 +110,10 @@ class Teaser:
         return self.story.excerpt.rstrip(" .…") + "…"
 
 
-def _public_translations(story: Story) -> list[Story]:
+def public_translations(story: Story) -> list[Story]:
+    """The published translations of a public original (none if its author withdrew consent)."""
+    if not story.allow_translation:
+        return []
     return [t for t in story.translations if t.status is StoryStatus.PUBLISHED]
 
 
@@ -101,7 +130,7 @@ def teaser(story: Story, with_translations: bool = True) -> Teaser:
         diagnoses=", ".join(d.name(language) for d in _source(story).diagnoses),
         country=country_name(story.country, language),
         language_label=language_autonym(story.language),
-        translations=[teaser(t, False) for t in _public_translations(story)]
+        translations=[teaser(t, False) for t in public_translations(story)]
         if with_translations
         else [],
     )
@@ -379,7 +408,12 @@ class Listing:
         return [teaser(s, with_translations=s.translation_of_id is None) for s in self.stories]
 
 
-def _filtered(filters: StoryFilters) -> sa.Select[tuple[Story]]:
+def _filtered(filters: StoryFilters, syndicated: bool = False) -> sa.Select[tuple[Story]]:
+    query = _filtered_public(filters)
+    return query.where(is_syndicated()) if syndicated else query
+
+
+def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
     if filters.language:
         query = sa.select(Story).where(
             is_public(), Story.update_of_id.is_(None), Story.language == filters.language
@@ -443,13 +477,15 @@ def list_stories(
     after: Cursor | None = None,
     before: Cursor | None = None,
     limit: int = 20,
+    syndicated: bool = False,
 ) -> Listing:
-    """One page of public stories, newest first, after or before a cursor (keyset paging).
+    """One page of public stories, newest first, after or before a cursor (keyset paging);
+    `syndicated` keeps only those their authors allow in feeds and the API.
 
     The cost of a page does not grow with how deep it is, and a story published while
     someone pages does not shift what they see next.
     """
-    base = _filtered(filters)
+    base = _filtered(filters, syndicated)
     if before is not None:
         rows = list(
             db.session.scalars(
@@ -497,11 +533,12 @@ def cursor_at(filters: StoryFilters, position: int) -> Cursor | None:
 # --- one story ----------------------------------------------------------------------------
 
 
-def public_story(story_id: int) -> Story | None:
-    """Return the published story with this id, or None (unknown, unpublished, or hidden)."""
+def public_story(story_id: int, syndicated: bool = False) -> Story | None:
+    """Return the published story with this id, or None (unknown, unpublished, or hidden);
+    with `syndicated`, only if its author allows it in feeds and the API."""
     return db.session.scalar(
         sa.select(Story)
-        .where(Story.id == story_id, is_public())
+        .where(Story.id == story_id, is_public(), is_syndicated() if syndicated else sa.true())
         .options(
             so.selectinload(Story.diagnoses),
             so.selectinload(Story.topics),
@@ -553,7 +590,7 @@ def story_page(story: Story) -> StoryPage:
     """Gather what the story page shows: its public updates and all its public languages."""
     original = story.translation_of if story.translation_of_id else story
     assert original is not None
-    versions = [original, *_public_translations(original)]
+    versions = [original, *public_translations(original)]
     language = story.language.split("-")[0]
     reader = current_locale()
     return StoryPage(
@@ -573,8 +610,9 @@ def story_page(story: Story) -> StoryPage:
 
 
 def feed_stories(filters: StoryFilters, limit: int = 50) -> list[Story]:
-    """Newest public stories for a feed: originals, translations and updates, as published."""
-    query = sa.select(Story).where(is_public(), Story.published_at.is_not(None))
+    """Newest public stories for a feed: originals, translations and updates, as published,
+    of the authors who allow feeds."""
+    query = sa.select(Story).where(is_public(), is_syndicated(), Story.published_at.is_not(None))
     source_id = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
     query = _filed_under(query, filters, source_id)
     return list(
@@ -646,3 +684,33 @@ def sitemap() -> Sitemap:
         topics=[t.slug for t in public_topics()],
         languages=[language for language, _count in public_languages()],
     )
+
+
+# --- what published data says about how identifiable a story is ---------------------------
+
+
+@dataclass(frozen=True)
+class IdentificationCounts:
+    """Published originals per country, and per diagnosis with its sub-diagnoses."""
+
+    by_country: dict[str, int]
+    by_diagnosis: dict[int, int]
+
+
+def identification_counts() -> IdentificationCounts:
+    """Two grouped queries, kept for the rest of the request (the queue asks per row)."""
+    if has_app_context() and "identification_counts" in g:
+        return g.identification_counts
+    counts = IdentificationCounts(
+        by_country=dict(
+            db.session.execute(
+                sa.select(Story.country, sa.func.count(Story.id))
+                .where(is_public(), _is_original())
+                .group_by(Story.country)
+            ).all()
+        ),
+        by_diagnosis=_subtree_counts(),
+    )
+    if has_app_context():
+        g.identification_counts = counts
+    return counts

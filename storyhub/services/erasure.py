@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import (
+    Consent,
     ModerationEvent,
     OutboxMessage,
     ReviewMarker,
@@ -13,6 +14,7 @@ from storyhub.models import (
     StoryRevision,
     StoryStatus,
 )
+from storyhub.models._types import utcnow
 
 
 def _story_family(story: Story) -> list[Story]:
@@ -34,6 +36,7 @@ def _story_family(story: Story) -> list[Story]:
 def _wipe(story: Story) -> None:
     story.title = story.body_text = story.body_html = story.excerpt = ""
     story.author_name = story.relation_detail = story.moderator_message = ""
+    story.agreed_title = story.agreed_author_name = story.author_reply = story.content_note = ""
     story.country = story.language = ""
     story.idempotency_key = None
     story.diagnoses = []
@@ -59,6 +62,12 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
     )
     db.session.execute(
         sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
+    )
+    # Consents end with the story; their records (fingerprints, wording ids, times) stay.
+    db.session.execute(
+        sa.update(Consent)
+        .where(Consent.story_id.in_(ids), Consent.withdrawn_at.is_(None))
+        .values(withdrawn_at=utcnow())
     )
     # Moderators' revisions hold the story's words too; review markers go with them.
     db.session.execute(sa.delete(StoryRevision).where(StoryRevision.story_id.in_(ids)))

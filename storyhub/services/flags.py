@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from storyhub.i18n import language_name
-from storyhub.models import Story
+from storyhub.i18n import country_name, language_name
+from storyhub.models import Story, StoryStatus
 from storyhub.sanitize import html_to_text
-from storyhub.services import translations
+from storyhub.services import reidentification, translations
 
 VERY_SHORT = 400  # characters: two or three sentences
 VERY_LONG = 15_000  # characters: about 2,500 words
@@ -77,7 +77,40 @@ def translation_outdated(story: Story) -> Flag | None:
     )
 
 
+def distress(story: Story) -> Flag | None:
+    """Marked when submitted (services/distress.py): it also sorts first in the queue."""
+    if not story.priority:
+        return None
+    return Flag(
+        "distress",
+        "Read first: words of distress or self-harm (the author was shown where to find help)",
+    )
+
+
+def author_replied(story: Story) -> Flag | None:
+    if not story.author_reply or story.status is not StoryStatus.PENDING:
+        return None
+    return Flag("reply", "Author replied to your edits")
+
+
+def identifiable(story: Story) -> Flag | None:
+    """A rare diagnosis from a country with few published stories (the submitter was warned)."""
+    risk = reidentification.story_risk(story)
+    if risk is None:
+        return None
+    rare = ", ".join(f"{d.name('en')} ({count} published)" for d, count in risk.diagnoses)
+    where = country_name(risk.country, "en")
+    return Flag(
+        "identifiable",
+        f"Could identify its author: {rare} from {where} ({risk.country_stories} published). "
+        "Consider initials and a less precise place.",
+    )
+
+
 CHECKS: list[Callable[[Story], Flag | None]] = [
+    distress,
+    author_replied,
+    identifiable,
     language_mismatch,
     translation_outdated,
     contains_links,

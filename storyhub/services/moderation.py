@@ -22,7 +22,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
-from storyhub.services import notify, translations
+from storyhub.services import edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
     DiagnosisRequired,
@@ -50,6 +50,11 @@ TRANSITIONS: dict[str, Transition] = {
     "republish": Transition(frozenset({S.UNPUBLISHED}), S.PUBLISHED, needs_reason=False),
 }
 
+# Approving or republishing a story whose words a moderator changed beyond small fixes
+# (services/edit_check.py) asks its author first: this event, and the state it leads to.
+SEND_TO_AUTHOR = "send_to_author"
+ASKS_AUTHOR = frozenset({"approve", "republish"})
+
 DONE = {
     "approve": "approved",
     "reject": "rejected",
@@ -76,6 +81,7 @@ FIELD_LABELS = {
     "author_name": "author name",
     "diagnoses": "diagnoses",
     "topics": "topics",
+    "content_note": "content note",
 }
 BULK_LIMIT = 100
 
@@ -90,6 +96,7 @@ class StoryEdits:
     author_name: str | None = None
     diagnoses: list[str] | None = None
     topics: list[str] | None = None
+    content_note: str | None = None
 
 
 def actions_for(story: Story) -> list[str]:
@@ -112,6 +119,7 @@ def snapshot(story: Story) -> dict[str, str]:
         "body_html": story.body_html,
         "excerpt": story.excerpt,
         "author_name": story.author_name,
+        "content_note": story.content_note,
         "diagnoses": " ".join(sorted(d.slug for d in story.diagnoses)),
         "topics": " ".join(sorted(t.slug for t in story.topics)),
     }
@@ -127,6 +135,8 @@ def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
             story.title = edits.title
         if edits.author_name is not None:
             story.author_name = edits.author_name
+        if edits.content_note is not None:
+            story.content_note = edits.content_note
         if edits.body_html is not None:
             body_html = moderator_html(edits.body_html)
             if body_html != story.body_html:
@@ -205,16 +215,53 @@ def compose_reason(action: str, reason: str, preset_id: int | None) -> str:
     return f"{preset.text}\n\n{reason}" if reason else preset.text
 
 
+def _words(story: Story) -> tuple[str, str, str]:
+    return edit_check.current_version(story)
+
+
 def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdits) -> list[str]:
-    """Store a moderator's edits without deciding; return the changed fields."""
+    """Store a moderator's edits without deciding; return the changed fields.
+
+    On a published story, edits that change the author's words beyond small fixes are not
+    published behind the author's back: the story leaves the site and its author is asked
+    to accept the new version (the review page says so before saving).
+    """
     _check_version(story, expected_version)
     if not can_edit(story):
         raise TransitionNotAllowed(
             f"A story that is {story.status.value.replace('_', ' ')} cannot be edited."
         )
+    before = _words(story)
     changed = _apply_edits(story, edits, actor)
+    if story.status is S.PUBLISHED and edit_check.compare(before, _words(story)).substantive:
+        _send_to_author(story, actor, "")
     _commit_or_stale(story)
     return changed
+
+
+def _send_to_author(story: Story, actor: User, reason: str) -> ModerationEvent:
+    """Ask the author to accept the edited version; record it and tell them."""
+    from_status = story.status
+    story.status = S.AWAITING_AUTHOR
+    story.author_reply = ""
+    story.moderator_message = reason  # shown with the changes on the author's private page
+    event = ModerationEvent(
+        story_id=story.id,
+        actor_id=actor.id,
+        action=SEND_TO_AUTHOR,
+        from_status=from_status.value,
+        to_status=S.AWAITING_AUTHOR.value,
+        reason=reason,
+    )
+    db.session.add(event)
+    _release_marker(story, actor)
+    notify.decision_made(story, event)
+    return event
+
+
+def asks_author(story: Story) -> bool:
+    """Would approving (or republishing) the story as it is now go to its author first?"""
+    return edit_check.check_edits(story).substantive
 
 
 def decide(
@@ -245,6 +292,11 @@ def decide(
     if transition.target is S.PUBLISHED and not story.diagnoses:
         # Readers find stories by diagnosis; the teaser line names it.
         raise DiagnosisRequired("Choose at least one diagnosis before publishing.")
+    if action in ASKS_AUTHOR and asks_author(story):
+        event = _send_to_author(story, actor, reason)
+        _commit_or_stale(story)
+        return event
+    story.author_reply = ""  # answered by this decision (the event history keeps it)
     story.status = transition.target
     if transition.target is S.PUBLISHED and story.published_at is None:
         story.published_at = utcnow()

@@ -68,6 +68,7 @@ def _decision_subject(story: Story, action: str) -> str | None:
         "reject": _("Your %(what)s was not published", what=what),
         "request_changes": _("A moderator asks for changes to your %(what)s", what=what),
         "unpublish": _("Your %(what)s was taken down", what=what),
+        "send_to_author": _("A moderator edited your %(what)s: please check it", what=what),
     }.get(action)
 
 

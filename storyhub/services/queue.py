@@ -19,13 +19,15 @@ S = StoryStatus
 TABS: tuple[StoryStatus, ...] = (
     S.PENDING,
     S.CHANGES_REQUESTED,
+    S.AWAITING_AUTHOR,
     S.PUBLISHED,
     S.UNPUBLISHED,
     S.REJECTED,
     S.WITHDRAWN,
 )
-# Stories waiting for someone are shown oldest first; the archive tabs newest first.
-WAITING = frozenset({S.PENDING, S.CHANGES_REQUESTED})
+# Stories waiting for someone are shown oldest first — those with words of distress before
+# all others (Story.priority) —; the archive tabs newest first.
+WAITING = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.AWAITING_AUTHOR})
 KINDS = ("story", "translation", "update")
 
 
@@ -107,16 +109,21 @@ def _after(story_id: int | None, oldest_first: bool) -> sa.ColumnElement[bool] |
     if story_id is None:
         return None
     anchor = db.session.execute(
-        sa.select(Story.submitted_at, Story.id).where(Story.id == story_id)
+        sa.select(Story.priority, Story.submitted_at, Story.id).where(Story.id == story_id)
     ).first()
     if anchor is None:
         return None
-    submitted_at, anchor_id = anchor
+    priority, submitted_at, anchor_id = anchor
     if oldest_first:
-        return sa.or_(
+        later = sa.or_(
             Story.submitted_at > submitted_at,
             sa.and_(Story.submitted_at == submitted_at, Story.id > anchor_id),
         )
+        # Priority stories come first: after a priority anchor, the rest of them, then all
+        # the others; after an ordinary anchor, only later ordinary ones.
+        if priority:
+            return sa.or_(Story.priority.is_(False), sa.and_(Story.priority.is_(True), later))
+        return sa.and_(Story.priority.is_(False), later)
     return sa.or_(
         Story.submitted_at < submitted_at,
         sa.and_(Story.submitted_at == submitted_at, Story.id < anchor_id),
@@ -166,7 +173,7 @@ def queue_page(filters: QueueFilters, after: int | None, viewer: User) -> QueueP
     if keyset is not None:
         query = query.where(keyset)
     if oldest_first:
-        query = query.order_by(Story.submitted_at, Story.id)
+        query = query.order_by(Story.priority.desc(), Story.submitted_at, Story.id)
     else:
         query = query.order_by(Story.submitted_at.desc(), Story.id.desc())
     stories = list(db.session.scalars(query.limit(per_page + 1)))

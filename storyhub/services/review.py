@@ -4,7 +4,6 @@ refused save — what changed since the moderator opened the page."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,69 +12,22 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import (
+    Consent,
     Diagnosis,
     ModerationEvent,
     ReviewMarker,
     Story,
     StoryRevision,
+    StoryStatus,
     Topic,
     User,
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
-from storyhub.services import moderation, queue, reasons
+from storyhub.services import consents, edit_check, moderation, queue, reasons
+from storyhub.services.diffing import DiffPart, has_changes, word_diff
 from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
-
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-# Past this many words a word diff gets slow (difflib is quadratic at worst): compare lines.
-_MAX_DIFF_TOKENS = 40_000
-
-
-@dataclass(frozen=True)
-class DiffPart:
-    op: str  # "equal", "insert" or "delete"
-    text: str
-
-
-def _tokens(text: str) -> list[str]:
-    if len(text) > _MAX_DIFF_TOKENS * 4:
-        return text.splitlines(keepends=True)
-    return _TOKEN.findall(text)
-
-
-def _key(token: str) -> str:
-    # Paragraph breaks written as one or two newlines, or runs of spaces, are the same text.
-    if token.isspace():
-        return "\n" if "\n" in token else " "
-    return token
-
-
-def word_diff(old: str, new: str) -> list[DiffPart]:
-    """Split `old` → `new` into equal, deleted and inserted runs, word by word."""
-    a, b = _tokens(old), _tokens(new)
-    matcher = difflib.SequenceMatcher(None, [_key(t) for t in a], [_key(t) for t in b], False)
-    parts: list[DiffPart] = []
-
-    def add(op: str, text: str) -> None:
-        if not text:
-            return
-        if parts and parts[-1].op == op:
-            parts[-1] = DiffPart(op, parts[-1].text + text)
-        else:
-            parts.append(DiffPart(op, text))
-
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            add("equal", "".join(b[j1:j2]))
-            continue
-        add("delete", "".join(a[i1:i2]))
-        add("insert", "".join(b[j1:j2]))
-    return parts
-
-
-def has_changes(parts: list[DiffPart]) -> bool:
-    return any(p.op != "equal" and not p.text.isspace() for p in parts)
 
 
 def mark_reviewing(story: Story, user: User) -> None:
@@ -199,7 +151,12 @@ def _names(slugs: str, model: type[Diagnosis] | type[Topic]) -> str:
 
 def _field_changes(before: dict[str, str], after: dict[str, str]) -> list[FieldChange]:
     changes = []
-    for name, label in (("title", "Title"), ("excerpt", "Teaser"), ("author_name", "Author name")):
+    for name, label in (
+        ("title", "Title"),
+        ("excerpt", "Teaser"),
+        ("author_name", "Author name"),
+        ("content_note", "Content note"),
+    ):
         if before[name] != after[name]:
             changes.append(FieldChange(label, before[name], after[name]))
     if before["body_html"] != after["body_html"]:
@@ -218,6 +175,7 @@ _EDIT_FIELDS = {  # StoryEdits attribute → snapshot key
     "author_name": "author_name",
     "body_html": "body_html",
     "excerpt": "excerpt",
+    "content_note": "content_note",
     "diagnoses": "diagnoses",
     "topics": "topics",
 }
@@ -292,6 +250,12 @@ class ReviewPage:
     presets: list
     loaded_at: datetime = field(default_factory=utcnow)
     changes: ChangesSince | None = None
+    # Against the version the author agreed to: would Approve publish, or ask the author?
+    edits: edit_check.EditCheck | None = None
+    consents: list[Consent] = field(default_factory=list)
+
+
+S = StoryStatus
 
 
 def review_page(story: Story, viewer: User, changes: ChangesSince | None = None) -> ReviewPage:
@@ -318,6 +282,8 @@ def review_page(story: Story, viewer: User, changes: ChangesSince | None = None)
         presets=reasons.reject_reasons(),
         loaded_at=loaded_at,
         changes=changes,
+        edits=edit_check.check_edits(story) if story.status is not S.ERASED else None,
+        consents=consents.history(story),
     )
 
 

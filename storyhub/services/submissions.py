@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
 from storyhub.models import (
+    ConsentPurpose,
     Diagnosis,
     ModerationEvent,
     Relation,
@@ -25,25 +26,45 @@ from storyhub.models import (
     Submitter,
 )
 from storyhub.models._types import utcnow
-from storyhub.sanitize import make_excerpt, plain_text_to_html
-from storyhub.services import erasure, language_check, notify, translations
+from storyhub.sanitize import html_to_text, make_excerpt, plain_text_to_html
+from storyhub.services import (
+    consents,
+    distress,
+    erasure,
+    language_check,
+    notify,
+    reidentification,
+    translations,
+)
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
 
 # Recorded with each consent, so we know which wording a person agreed to.
-CONSENT_TEXT_VERSION = "publish-2026-11"
+CONSENT_TEXT_VERSION = consents.PUBLISH_WORDING
 UPDATE_TITLE_PREFIX = "(Update) "
+REPLY_MAX = 5000
 
 S = StoryStatus
+P = ConsentPurpose
 EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED})
-WITHDRAWABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.PUBLISHED})
+WITHDRAWABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.AWAITING_AUTHOR, S.PUBLISHED})
 
 
 class LanguageNeedsConfirmation(ServiceError):
-    """The text reads clearly as another language than the one chosen: ask, never refuse."""
+    """The text reads clearly as another language than the one chosen: ask, never refuse.
+    `risk` carries the re-identification question too, so both are asked at once."""
 
-    def __init__(self, detected: str) -> None:
+    def __init__(self, detected: str, risk: reidentification.Risk | None = None) -> None:
         super().__init__(detected)
         self.detected = detected
+        self.risk = risk
+
+
+class MayIdentifyAuthor(ServiceError):
+    """A rare diagnosis from a country with few stories: warn, suggest, never refuse."""
+
+    def __init__(self, risk: reidentification.Risk) -> None:
+        super().__init__(risk.country)
+        self.risk = risk
 
 
 class StoryChanged(ServiceError):
@@ -79,6 +100,10 @@ class StorySubmission:
     diagnoses: list[str] = field(default_factory=list)
     idempotency_key: str = ""
     confirm_language: bool = False
+    consent_translate: bool = False
+    consent_syndicate: bool = False
+    confirm_identifiable: bool = False
+    locale: str = "en"  # the interface language the consent wording was shown in
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class TranslationSubmission:
     email: str = ""
     idempotency_key: str = ""
     confirm_language: bool = False
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -106,6 +132,7 @@ class StoryEdit:
     relation_detail: str | None = None
     country: str | None = None
     diagnoses: list[str] | None = None
+    locale: str = "en"
 
 
 @dataclass(frozen=True)
@@ -160,6 +187,18 @@ def _set_text(story: Story, title: str, body: str) -> None:
     story.excerpt = make_excerpt(body)
 
 
+def _agreed(story: Story) -> None:
+    """The author wrote (or accepted) the title, name and text as they are now: moderators'
+    later edits are measured against them (services/edit_check.py)."""
+    story.agreed_title = story.title
+    story.agreed_author_name = story.author_name
+
+
+def _mark_distress(story: Story, title: str, body: str) -> None:
+    """Distress words put it first in the queue; once marked, it stays marked."""
+    story.priority = bool(story.priority) or distress.suggests_distress(title, body)
+
+
 def _diagnoses(slugs: list[str]) -> list[Diagnosis]:
     return list(db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))))
 
@@ -184,8 +223,15 @@ def _record(story: Story, action: str, from_status: StoryStatus | None) -> None:
     )
 
 
-def _store_new(story: Story, idempotency_key: str, token: str | None) -> Story:
-    """Flush the new story (a lost double-click race yields the winner), record, notify, commit."""
+def _store_new(
+    story: Story,
+    idempotency_key: str,
+    token: str | None,
+    given: tuple[tuple[ConsentPurpose, str], ...] = (),
+    locale: str = "en",
+) -> Story:
+    """Flush the new story (a lost double-click race yields the winner), record the event and
+    the consents `given` ((use, wording id) pairs), notify, commit."""
     db.session.add(story)
     try:
         db.session.flush()
@@ -197,6 +243,8 @@ def _store_new(story: Story, idempotency_key: str, token: str | None) -> Story:
             raise
         return winner
     _record(story, "submit", None)
+    for purpose, wording in given:
+        consents.record(story, purpose, wording, locale)
     if token is not None:
         notify.story_received(story, token)
     db.session.commit()
@@ -208,9 +256,16 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
     existing = _existing_receipt(submission.idempotency_key)
     if existing:
         return existing
-    detected = _checked_language(
-        submission.language, submission.title, submission.body, submission.confirm_language
+    risk = None
+    if not submission.confirm_identifiable:
+        risk = reidentification.submission_risk(submission.country, submission.diagnoses)
+    detected = language_check.mismatch(
+        submission.language, f"{submission.title}\n{submission.body}"
     )
+    if detected and not submission.confirm_language:
+        raise LanguageNeedsConfirmation(detected, risk)
+    if risk is not None:
+        raise MayIdentifyAuthor(risk)
     token = _manage_token_for(submission.idempotency_key)
     story = Story(
         status=S.PENDING,
@@ -223,9 +278,18 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         idempotency_key=submission.idempotency_key or None,
         submitter=_new_submitter(token, submission.email, submission.consent_publish),
         diagnoses=_diagnoses(submission.diagnoses),
+        allow_translation=submission.consent_translate,
+        allow_syndication=submission.consent_syndicate,
     )
     _set_text(story, submission.title, submission.body)
-    stored = _store_new(story, submission.idempotency_key, token)
+    _agreed(story)
+    _mark_distress(story, submission.title, submission.body)
+    given = [(P.PUBLISH, consents.PUBLISH_WORDING)] if submission.consent_publish else []
+    if submission.consent_translate:
+        given.append((P.TRANSLATE, consents.TRANSLATE_WORDING))
+    if submission.consent_syndicate:
+        given.append((P.SYNDICATE, consents.SYNDICATE_WORDING))
+    stored = _store_new(story, submission.idempotency_key, token, tuple(given), submission.locale)
     return SubmissionReceipt(stored, _manage_token_for(submission.idempotency_key))
 
 
@@ -254,8 +318,13 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
         diagnoses=list(original.diagnoses),
     )
     _set_text(story, submission.title, submission.body)
+    _agreed(story)
     translations.record_source(story)
-    stored = _store_new(story, submission.idempotency_key, token)
+    # No distress mark: a translator carries someone else's words, already read and published.
+    given = (
+        ((P.PUBLISH, consents.TRANSLATION_PUBLISH_WORDING),) if submission.consent_publish else ()
+    )
+    stored = _store_new(story, submission.idempotency_key, token, given, submission.locale)
     return SubmissionReceipt(stored, _manage_token_for(submission.idempotency_key))
 
 
@@ -311,6 +380,8 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     )
     _set_text(story, edit.title, edit.body)
     story.language, story.author_name = edit.language, edit.author_name
+    _agreed(story)
+    _mark_distress(story, edit.title, edit.body)
     if story.translation_of_id is None:  # a translation shares its original's details
         if edit.relation is not None:
             story.relation = edit.relation
@@ -325,6 +396,8 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     from_status = story.status
     story.status = S.PENDING
     _record(story, "resubmit" if from_status is S.CHANGES_REQUESTED else "edit", from_status)
+    # The edit form says the choices stay and apply to the changed text.
+    consents.retie(story, consents.EDIT_WORDING, edit.locale)
     _commit_or_changed(story)
     return story
 
@@ -340,6 +413,7 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
     from_status = story.status
     story.status = S.WITHDRAWN
     _record(story, "withdraw", from_status)
+    consents.withdraw(story, P.PUBLISH)
     _commit_or_changed(story)
     return story
 
@@ -369,6 +443,9 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
         diagnoses=list(story.diagnoses),
     )
     _set_text(update, UPDATE_TITLE_PREFIX + submission.title, submission.body)
+    _agreed(update)
+    _mark_distress(update, submission.title, submission.body)
+    # An update is published under its story's consents (it has no form of its own for them).
     return _store_new(update, submission.idempotency_key, manage_token)
 
 
@@ -380,3 +457,109 @@ def request_erasure(story: Story) -> None:
     if story.status is S.ERASED:
         return
     erasure.erase_story(story, actor_id=None, reason="requested by the author")
+
+
+# ---- consent per use ----------------------------------------------------------------------
+
+CONSENT_EVENTS = {
+    (P.TRANSLATE, False): "stop_translations",
+    (P.TRANSLATE, True): "allow_translations",
+    (P.SYNDICATE, False): "stop_syndication",
+    (P.SYNDICATE, True): "allow_syndication",
+}
+
+
+def set_consent(
+    story: Story, purpose: ConsentPurpose, give: bool, expected_version: int, locale: str = "en"
+) -> Story:
+    """Withdraw (or give again) the consent to translations or to feeds and the API.
+
+    A withdrawal always goes through, whatever a moderator did meanwhile: it is the author's
+    right, and it takes effect at once (catalog reads the switch; the page cache sees the
+    change). Giving consent is tied to the text the author saw, so it checks `version`.
+    """
+    attribute = consents.SWITCHES.get(purpose)
+    if attribute is None or story.kind != "story":
+        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
+    if story.status in (S.ERASED, S.REJECTED):
+        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
+    if getattr(story, attribute) == give:
+        return story  # a second click: already so
+    if give and story.version != expected_version:
+        raise StoryChanged(story)
+    for attempt in range(2):
+        setattr(story, attribute, give)
+        if give:
+            consents.record(story, purpose, consents.MANAGE_WORDING, locale)
+        else:
+            consents.withdraw(story, purpose)
+        _record(story, CONSENT_EVENTS[(purpose, give)], story.status)
+        try:
+            db.session.commit()
+            return story
+        except StaleDataError:
+            db.session.rollback()
+            story = db.session.get(Story, story.id, populate_existing=True)  # type: ignore[assignment]
+            if give or attempt:
+                raise StoryChanged(story) from None
+            if getattr(story, attribute) == give:
+                return story
+    return story  # pragma: no cover  (the loop returns or raises)
+
+
+# ---- the author approves a moderator's edits ------------------------------------------------
+
+
+def story_for_proposal(story: Story, target_id: int) -> Story | None:
+    """The story a manage link may answer for: the story itself or one of its updates."""
+    if target_id == story.id:
+        return story
+    return next((u for u in story.updates if u.id == target_id), None)
+
+
+def _check_awaiting(story: Story, expected_version: int) -> None:
+    if story.status is not S.AWAITING_AUTHOR:
+        raise TransitionNotAllowed(_("There is nothing to decide here any more."))
+    if story.version != expected_version:
+        raise StoryChanged(story)
+
+
+def accept_edits(story: Story, expected_version: int, locale: str = "en") -> Story:
+    """ "Publish this version": the author accepts a moderator's edits; it is published, and
+    the edited text becomes the author's (their consents are tied to it)."""
+    _check_awaiting(story, expected_version)
+    story.status = S.PUBLISHED
+    if story.published_at is None:
+        story.published_at = utcnow()
+    story.body_text = html_to_text(story.body_html)
+    _agreed(story)
+    story.author_reply = ""
+    translations.record_source(story)
+    _record(story, "author_accept", S.AWAITING_AUTHOR)
+    consents.retie(story, consents.ACCEPT_WORDING, locale)
+    _commit_or_changed(story)
+    return story
+
+
+def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
+    """The author answers the moderator instead of accepting: back to the queue, with the
+    message for the moderators (never public)."""
+    message = message.strip()
+    if not message:
+        raise ServiceError(_("Please write your message to the moderator."))
+    if len(message) > REPLY_MAX:
+        raise ServiceError(_("Please keep your message under %(max)d characters.", max=REPLY_MAX))
+    _check_awaiting(story, expected_version)
+    story.status = S.PENDING
+    story.author_reply = message
+    db.session.add(
+        ModerationEvent(
+            story_id=story.id,
+            action="author_reply",
+            from_status=S.AWAITING_AUTHOR.value,
+            to_status=S.PENDING.value,
+            reason=message,
+        )
+    )
+    _commit_or_changed(story)
+    return story

@@ -121,9 +121,29 @@ def _email_field() -> EmailField:
 
 
 def _consent_field() -> BooleanField:
+    # The wording is recorded with the consent by id (services/consents.py WORDINGS): change
+    # the text → change the id there.
     return BooleanField(
         _l("I agree that this story, with the name above, may be published on this site."),
         validators=[DataRequired(_l("We can only publish your story with your agreement."))],
+    )
+
+
+def _translate_consent_field() -> BooleanField:
+    return BooleanField(
+        _l(
+            "Volunteers may translate my story into other languages; translations are "
+            "published next to it after a moderator has read them."
+        )
+    )
+
+
+def _syndicate_consent_field() -> BooleanField:
+    return BooleanField(
+        _l(
+            "My story may be included in the site's news feeds and its public data interface "
+            "(API), which other websites and apps can read."
+        )
     )
 
 
@@ -288,7 +308,8 @@ class StoryDetailsForm(LanguageForm):
 
 _STORY_ORDER = (
     "author_name", "relation", "relation_detail", "diagnoses", "country", "language",
-    "language_other", "title", "body", "email", "consent_publish",
+    "language_other", "title", "body", "email", "consent_publish", "consent_translate",
+    "consent_syndicate",
 )  # fmt: skip
 _TRANSLATION_ORDER = (
     "language", "language_other", "title", "body", "author_name", "email", "consent_publish",
@@ -299,6 +320,11 @@ class StoryForm(SubmissionKeyMixin, StoryDetailsForm):
     display_order = _STORY_ORDER
     email = _email_field()
     consent_publish = _consent_field()
+    consent_translate = _translate_consent_field()
+    consent_syndicate = _syndicate_consent_field()
+    confirm_identifiable = BooleanField(_l("I have read this. Send my story as it is now."))
+    # Set by the view when the story could identify its author (services/reidentification).
+    identify_question: Any = None
     website = StringField(
         _l("Leave this field empty"), filters=[line_filter], validators=[_refuse_filled_honeypot]
     )
@@ -374,3 +400,34 @@ class EraseForm(FlaskForm):
         _l("I understand: everything is erased for good and cannot be brought back."),
         validators=[DataRequired(_l("Please tick the box to confirm."))],
     )
+
+
+class AcceptEditsForm(FlaskForm):
+    """ "Publish this version": the author accepts a moderator's edits."""
+
+    story_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = _version_field()
+
+
+class ReplyForm(FlaskForm):
+    """The author answers the moderator instead of accepting the edits."""
+
+    story_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = _version_field()
+    message = TextAreaField(
+        _l("Your message to the moderator"),
+        filters=[text_filter],
+        render_kw={"data-max-chars": 5000, "maxlength": False},
+        validators=[
+            DataRequired(_l("Please write your message to the moderator.")),
+            Length(max=5000, message=_l("Please keep your message under %(max)d characters.")),
+        ],
+    )
+
+
+class ConsentForm(FlaskForm):
+    """Withdraw, or give again, consent to translations or to feeds and the API."""
+
+    purpose = SelectField(choices=[("translate", "translate"), ("syndicate", "syndicate")])
+    give = SelectField(choices=[("0", "0"), ("1", "1")])
+    version = _version_field()

@@ -9,12 +9,13 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from storyhub.extensions import limiter
-from storyhub.i18n import country_choices
+from storyhub.i18n import country_choices, current_locale
 from storyhub.models import Relation, Story
-from storyhub.services import catalog
+from storyhub.services import catalog, helplines
 from storyhub.services.errors import ServiceError
 from storyhub.services.submissions import (
     LanguageNeedsConfirmation,
+    MayIdentifyAuthor,
     StorySubmission,
     TranslationSubmission,
     submit_story,
@@ -34,6 +35,17 @@ def invalid_form_message(form: Any, button: str) -> str:
 
 def ask_about_language(form: LanguageForm, question: LanguageNeedsConfirmation) -> None:
     form.language_question = question.detected
+    if isinstance(form, StoryForm):
+        form.identify_question = question.risk
+
+
+def render_received(receipt: Any, draft_key: str) -> str:
+    """The thank-you page; words of distress add, at once, where to find help."""
+    story = receipt.story
+    support = helplines.helplines_for(story.country) if story.priority else None
+    return render_template(
+        "submit/received.html", receipt=receipt, draft_key=draft_key, helplines=support
+    )
 
 
 def story_form(formdata: object = None) -> StoryForm:
@@ -84,14 +96,21 @@ def submit_story_page() -> Any:
                 title=form.title.data,
                 body=form.body.data,
                 consent_publish=form.consent_publish.data,
+                consent_translate=form.consent_translate.data,
+                consent_syndicate=form.consent_syndicate.data,
                 idempotency_key=form.idempotency_key(),
                 confirm_language=form.confirm_language.data,
+                confirm_identifiable=form.confirm_identifiable.data,
+                locale=current_locale(),
             )
         )
     except LanguageNeedsConfirmation as question:
         ask_about_language(form, question)
         return render_story_form(form)
-    return render_template("submit/received.html", receipt=receipt, draft_key="submit")
+    except MayIdentifyAuthor as question:
+        form.identify_question = question.risk
+        return render_story_form(form)
+    return render_received(receipt, "submit")
 
 
 def _translatable_or_404(story_id: int) -> Story:
@@ -99,6 +118,20 @@ def _translatable_or_404(story_id: int) -> Story:
     if story is None or story.update_of_id is not None:
         abort(404)
     return story
+
+
+def render_translation_refused(original: Story) -> tuple[str, int]:
+    """The author does not want translations: say so kindly, and give back any typed text."""
+    form = TranslationForm(formdata=request.form if request.method == "POST" else None)
+    return (
+        render_template(
+            "submit/translate_refused.html",
+            original=original,
+            title=form.title.data or "",
+            body=form.body.data or "",
+        ),
+        403,
+    )
 
 
 def render_translation_form(
@@ -117,6 +150,8 @@ def render_translation_form(
 @refiller("submit.translate_story")
 def _refill_translation_form(status: int, message: str) -> tuple[str, int]:
     original = _translatable_or_404(request.view_args["story_id"])  # type: ignore[index]
+    if not original.allow_translation:
+        return render_translation_refused(original)
     form = TranslationForm(formdata=request.form)
     return render_translation_form(
         original, form, status, failure_message(status, _("Send translation"))
@@ -130,6 +165,8 @@ def translate_story(story_id: int) -> Any:
     original = _translatable_or_404(story_id)
     if original.translation_of_id is not None:  # translate from the original, not a copy
         return redirect(url_for(".translate_story", story_id=original.translation_of_id))
+    if not original.allow_translation:  # the author withdrew (or never gave) consent
+        return render_translation_refused(original)
     form = TranslationForm(data={"author_name": original.author_name})
     if not form.validate_on_submit():
         if request.method == "GET":
@@ -148,6 +185,7 @@ def translate_story(story_id: int) -> Any:
                 consent_publish=form.consent_publish.data,
                 idempotency_key=form.idempotency_key(),
                 confirm_language=form.confirm_language.data,
+                locale=current_locale(),
             ),
         )
     except LanguageNeedsConfirmation as question:
@@ -158,9 +196,7 @@ def translate_story(story_id: int) -> Any:
         return render_translation_form(
             original, form, 400, _("Please check the fields marked below.")
         )
-    return render_template(
-        "submit/received.html", receipt=receipt, draft_key=f"translate-{original.id}"
-    )
+    return render_received(receipt, f"translate-{original.id}")
 
 
 from storyhub.submit import manage  # noqa: E402,F401  (the manage-link pages)

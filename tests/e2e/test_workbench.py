@@ -108,9 +108,10 @@ def test_two_moderators_edit_the_same_story(
         # Approve with the suggested topic, then look at the log.
         second.get_by_label(re.compile(r"^Calcinosis: calcium deposits under the skin")).check()
         second.get_by_role("button", name="Approve", exact=True).click()
-        expect(second.get_by_role("status")).to_contain_text("is now published")
+        # The edits rewrote the author's words: they go to the author first (issue G).
+        expect(second.get_by_role("status")).to_contain_text("is now awaiting the author")
         second.goto(f"{live_server}/moderate/log")
-        expect(second.locator("table.log tbody tr").first).to_contain_text("approve")
+        expect(second.locator("table.log tbody tr").first).to_contain_text("send to author")
         second.screenshot(path=artifacts / "wb-04-log.png", full_page=True)
     finally:
         first_context.close()

@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
+from storyhub.services.submissions import accept_edits
 from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value
 from tests.e2e.xss import Watcher, load_payloads
 
@@ -48,6 +49,7 @@ def _submit_all(client) -> list[int]:  # type: ignore[no-untyped-def]
                 "title": PAYLOADS[(i + 2) % count][:200],
                 "body": PAYLOADS[(i + 3) % count] + "\n\n" + PAYLOADS[(i + 4) % count] + FILLER,
                 "consent_publish": "y",
+                "consent_syndicate": "y",  # so the feeds and the API carry them too
             },
         )
         assert response.status_code == 200, (i, payload)
@@ -83,6 +85,14 @@ def _approve_all(client, story_ids: list[int]) -> None:  # type: ignore[no-untyp
             },
         )
     with client.application.app_context():
+        # Hostile moderator HTML rewrote the authors' words: each author accepts it (issue G).
+        waiting = db.session.scalars(
+            sa.select(Story).where(
+                Story.id.in_(story_ids), Story.status == StoryStatus.AWAITING_AUTHOR
+            )
+        ).all()
+        for story in waiting:
+            accept_edits(story, story.version)
         statuses = set(db.session.scalars(sa.select(Story.status).where(Story.id.in_(story_ids))))
     assert statuses == {StoryStatus.PUBLISHED}
 

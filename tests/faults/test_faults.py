@@ -121,6 +121,8 @@ def _submit_once(base: str, number: int) -> str | None:
                 "title": f"Fault run story {number}",
                 "body": f"Story number {number}, sent while a worker may be killed at any moment.",
                 "consent_publish": "y",
+                # Seen the re-identification warning (a small database) and sending anyway.
+                "confirm_identifiable": "y",
             }
         ).encode()
         response = opener.open(f"{base}/submit", data=data, timeout=10)

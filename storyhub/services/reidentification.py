@@ -1,0 +1,69 @@
+"""Could a story identify its author? A rare diagnosis from a country with few stories narrows
+the people it can be about to a handful. Counted from published data; the thresholds are in
+the configuration (REIDENTIFICATION_COUNTRY_STORIES, REIDENTIFICATION_DIAGNOSIS_STORIES).
+
+The submitter is warned in plain words before sending (never stopped), and moderators see a
+flag (services/flags.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from storyhub.extensions import db
+from storyhub.models import Diagnosis, Story, StoryStatus
+from storyhub.services import catalog
+
+
+@dataclass(frozen=True)
+class Risk:
+    country: str
+    country_stories: int  # published stories from the country, this one aside
+    diagnoses: tuple[tuple[Diagnosis, int], ...]  # the rare ones, with their story counts
+
+    def diagnosis_names(self, locale: str) -> list[str]:
+        return [diagnosis.name(locale) for diagnosis, _count in self.diagnoses]
+
+
+def assess(country: str, diagnoses: list[Diagnosis], counted_in: bool = False) -> Risk | None:
+    """The risk for a story from `country` about `diagnoses`, or None. `counted_in`: the story
+    is itself published, so the counts include it once."""
+    if not country or not diagnoses:
+        return None
+    few = current_app.config["REIDENTIFICATION_COUNTRY_STORIES"]
+    rare = current_app.config["REIDENTIFICATION_DIAGNOSIS_STORIES"]
+    if few <= 0 or rare <= 0:
+        return None
+    counts = catalog.identification_counts()
+    own = 1 if counted_in else 0
+    in_country = counts.by_country.get(country, 0) - own
+    if in_country >= few:
+        return None
+    rare_ones = tuple(
+        (d, counts.by_diagnosis.get(d.id, 0) - own)
+        for d in diagnoses
+        if counts.by_diagnosis.get(d.id, 0) - own < rare
+    )
+    if not rare_ones:
+        return None
+    return Risk(country, in_country, rare_ones)
+
+
+def story_risk(story: Story) -> Risk | None:
+    """The risk for a story in the queue: an original's own details (a translation or an
+    update shares its original's country and diagnoses, and is judged there)."""
+    if story.kind != "story":
+        return None
+    return assess(story.country, list(story.diagnoses), story.status is StoryStatus.PUBLISHED)
+
+
+def submission_risk(country: str, diagnosis_slugs: list[str]) -> Risk | None:
+    """The risk for a story about to be sent, from the form's choices."""
+    if not diagnosis_slugs:
+        return None
+    diagnoses = list(
+        db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(diagnosis_slugs)))
+    )
+    return assess(country, diagnoses)
