@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, make_response
+from flask import Response, current_app, make_response, request
 
 
 def no_store(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -34,3 +34,15 @@ def parse_int(value: str | None, default: int, low: int, high: int) -> int | Non
 def configured_limit(key: str) -> Callable[[], str]:
     """Return a callable Flask-Limiter asks for the limit, read from the app's config."""
     return lambda: current_app.config[key]
+
+
+# Public content may be kept by browsers, proxies and the page cache, but is revalidated on
+# every use (cheap with the ETag): a story taken down is never served from a stale copy.
+PUBLIC_REVALIDATE = "public, max-age=0, must-revalidate"
+
+
+def revalidate_with_etag(response: Response) -> Response:
+    """Mark a 200 GET response public with a strong ETag; answer 304 when the client has it."""
+    response.add_etag()
+    response.headers["Cache-Control"] = PUBLIC_REVALIDATE
+    return response.make_conditional(request)

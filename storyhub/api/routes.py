@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from storyhub.api import bp, schema
 from storyhub.reader import params
 from storyhub.services import catalog
-from storyhub.views import parse_int
+from storyhub.views import parse_int, revalidate_with_etag
 
 OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 MAX_LIMIT = 100
@@ -24,11 +24,9 @@ def public_and_cacheable(response: Response) -> Response:
     """Anyone may read published stories, from any site; proxies revalidate with an ETag."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "GET" and response.status_code == 200:
-        response.add_etag()
-        # Revalidate every time (cheap with the ETag): when an author withdraws a story from
-        # the API, no cache anywhere keeps serving it.
-        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
-        response.make_conditional(request)
+        # Revalidated every time: when an author withdraws a story from the API, no cache
+        # anywhere keeps serving it.
+        revalidate_with_etag(response)
     return response
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from storyhub.i18n import language_name, normalise_language_tag
 from storyhub.reader import bp, params
 from storyhub.services import catalog, search
-from storyhub.views import parse_int
+from storyhub.views import parse_int, revalidate_with_etag
 
 SEARCH_PAGES = 20
 
@@ -25,9 +25,7 @@ def cacheable_for_anonymous(response: Any) -> Any:
         and response.status_code == 200
         and not current_user.is_authenticated
     ):
-        response.add_etag()
-        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
-        response.make_conditional(request)
+        revalidate_with_etag(response)
     elif current_user.is_authenticated:
         response.headers["Cache-Control"] = "private, no-store"
     return response
