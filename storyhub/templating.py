@@ -13,7 +13,7 @@ from wtforms import Field
 from storyhub import i18n
 from storyhub.forms import ActionForm
 from storyhub.models import Relation, Story, StoryStatus
-from storyhub.services.catalog import story_slug
+from storyhub.services.catalog import TeaserSource, story_slug
 
 # How the submitter's status page names each state, in the reader's language.
 STATUS_WORDS = {
@@ -42,10 +42,11 @@ RELATION_WORDS = {
 KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
 
 
-def story_url(story: Story, **kwargs: Any) -> str:
+def story_url(story: Story | TeaserSource, **kwargs: Any) -> str:
     """The story's canonical URL; an update lives on its original's page, at its anchor."""
-    if story.update_of_id and story.update_of is not None:
-        original = story.update_of
+    # A teaser row has no `update_of`: its own URL redirects to the same anchor.
+    original = getattr(story, "update_of", None) if story.update_of_id else None
+    if original is not None:
         kwargs.setdefault("_anchor", f"update-{story.id}")
         return url_for("reader.story", story_id=original.id, slug=story_slug(original), **kwargs)
     return url_for("reader.story", story_id=story.id, slug=story_slug(story), **kwargs)

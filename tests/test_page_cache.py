@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from storyhub import create_app
+from storyhub import create_app, pagecache
 from storyhub.extensions import db
-from storyhub.models import Story, StoryStatus
+from storyhub.models import Diagnosis, DiagnosisName, Story, StoryStatus
 from tests.test_moderate import _decide, _pending_id
 
 
@@ -73,3 +73,47 @@ def test_change_through_another_worker_is_seen(app, demo, database_url, tmp_path
         db.session.commit()
         db.engine.dispose()
     assert "sassolini" not in reader.get("/topics/calcinosis").get_data(as_text=True)
+
+
+def test_head_and_revalidation_are_answered_from_the_cache(client, demo):
+    first = client.get("/topics/calcinosis")
+    head = client.head("/topics/calcinosis")
+    assert head.headers["X-Cache"] == "hit"
+    assert head.get_data() == b""
+    assert head.headers["Content-Length"] == str(len(first.get_data()))
+    unchanged = client.get("/topics/calcinosis", headers={"If-None-Match": first.headers["ETag"]})
+    assert (unchanged.status_code, unchanged.headers["X-Cache"]) == (304, "hit")
+    assert unchanged.get_data() == b""
+    assert unchanged.headers["ETag"] == first.headers["ETag"]
+
+
+def test_each_host_has_its_own_pages(client, demo):
+    """Some pages carry absolute links (sitemap, feeds): one host's copy never serves another."""
+    assert client.get("/sitemap.xml").headers["X-Cache"] == "miss"
+    other = client.get("/sitemap.xml", base_url="https://stories.example.org")
+    assert other.headers["X-Cache"] == "miss"
+    assert "https://stories.example.org/topics/calcinosis" in other.get_data(as_text=True)
+    assert "http://localhost/" not in other.get_data(as_text=True)
+
+
+def test_two_quick_publications_are_two_generations(app):
+    """A file's time can be as coarse as a clock tick: two changes within one tick must still
+    leave a page cached between them stale."""
+    with app.app_context():
+        generation = app.extensions["storyhub-page-generation"]
+        seen = {generation.read()}
+        for _ in range(20):
+            pagecache.invalidate()
+            seen.add(generation.read())
+    assert len(seen) == 21
+
+
+def test_a_new_diagnosis_is_offered_at_once(app, client, demo):
+    """The form's choices are kept per worker until public content changes, no longer."""
+    assert "Eosinophilic fasciitis" not in client.get("/submit").get_data(as_text=True)
+    with app.app_context():
+        diagnosis = Diagnosis(slug="eosinophilic-fasciitis", position=99)
+        diagnosis.names = [DiagnosisName(language="en", name="Eosinophilic fasciitis")]
+        db.session.add(diagnosis)
+        db.session.commit()
+    assert "Eosinophilic fasciitis" in client.get("/submit").get_data(as_text=True)

@@ -57,7 +57,7 @@ def stories() -> Any:
         if start:
             args["after"] = start.encode()
         return redirect(url_for(".stories", **args), 301 if page == 1 else 302)
-    listing = catalog.list_stories(
+    listing = catalog.list_teasers(
         filters,
         after=params.cursor(request.args, "after"),
         before=params.cursor(request.args, "before"),
@@ -104,7 +104,7 @@ def topic(slug: str) -> Any:
         "reader/topic.html",
         topic=topic,
         filters=filters,
-        listing=catalog.list_stories(filters, limit=_per_page()),
+        listing=catalog.list_teasers(filters, limit=_per_page()),
     )
 
 
@@ -121,7 +121,7 @@ def diagnosis(slug: str) -> Any:
         "reader/diagnosis.html",
         diagnosis=diagnosis,
         filters=filters,
-        listing=catalog.list_stories(filters, limit=_per_page()),
+        listing=catalog.list_teasers(filters, limit=_per_page()),
     )
 
 
@@ -136,7 +136,7 @@ def language(tag: str) -> Any:
         tag=tag,
         name=language_name(tag, capitalize=False),
         filters=filters,
-        listing=catalog.list_stories(filters, limit=_per_page()),
+        listing=catalog.list_teasers(filters, limit=_per_page()),
     )
 
 

@@ -8,19 +8,21 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g, has_app_context
 from slugify import slugify
 
+from storyhub import pagecache
 from storyhub.extensions import db
 from storyhub.i18n import country_name, current_locale, language_autonym, language_name
 from storyhub.models import (
     Diagnosis,
+    DiagnosisName,
     Story,
     StoryStatus,
     Topic,
@@ -83,8 +85,14 @@ def _is_original() -> sa.ColumnElement[bool]:
     return sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None))
 
 
-def story_slug(story: Story) -> str:
-    return slugify(story.title, max_length=60, word_boundary=True) or "story"
+def title_slug(title: str) -> str:
+    # The backend named: with "auto", python-slugify looks for the optional `unidecode` on
+    # every call with an accent in it, a failed import that walks sys.path each time.
+    return slugify(title, max_length=60, word_boundary=True, backend="text-unidecode") or "story"
+
+
+def story_slug(story: TeaserSource | Story) -> str:
+    return title_slug(story.title)
 
 
 def is_slug(value: str) -> bool:
@@ -93,12 +101,42 @@ def is_slug(value: str) -> bool:
 
 # --- teasers -----------------------------------------------------------------------------
 
+# What a teaser shows and links to: loaded as plain rows, not ORM objects, because listings
+# are the most requested pages (see bench/RESULTS.md). Rows and Story objects both work.
+_TEASER_COLUMNS = (
+    Story.id,
+    Story.title,
+    Story.author_name,
+    Story.language,
+    Story.country,
+    Story.excerpt,
+    Story.published_at,
+    Story.translation_of_id,
+    Story.update_of_id,
+    Story.allow_translation,
+)
+
+
+class TeaserSource(Protocol):
+    """A story as a teaser needs it: a row of _TEASER_COLUMNS or a Story."""
+
+    id: int
+    title: str
+    author_name: str
+    language: str
+    country: str
+    excerpt: str
+    published_at: datetime | None
+    translation_of_id: int | None
+    update_of_id: int | None
+    allow_translation: bool
+
 
 @dataclass
 class Teaser:
     """One line on a listing: `Name: Diagnosis, Diagnosis (Country) first sentence…`."""
 
-    story: Story
+    story: TeaserSource
     diagnoses: str
     country: str
     language_label: str
@@ -122,21 +160,77 @@ def _source(story: Story) -> Story:
     return story.translation_of or story.update_of or story
 
 
-def teaser(story: Story, with_translations: bool = True) -> Teaser:
-    # Each teaser reads in its story's own language: names of diagnoses and country too.
-    language = story.language.split("-")[0]
-    return Teaser(
-        story=story,
-        diagnoses=", ".join(d.name(language) for d in _source(story).diagnoses),
-        country=country_name(story.country, language),
-        language_label=language_autonym(story.language),
-        translations=[teaser(t, False) for t in public_translations(story)]
-        if with_translations
-        else [],
+def _source_id(story: TeaserSource) -> int:
+    return story.translation_of_id or story.update_of_id or story.id
+
+
+def _is_original_row(story: TeaserSource) -> bool:
+    return story.translation_of_id is None and story.update_of_id is None
+
+
+def teasers(stories: Sequence[TeaserSource], with_translations: bool = True) -> list[Teaser]:
+    """Teasers for `stories`, in order, with at most two queries whatever their number: the
+    diagnoses they are filed under, and the published translations of the originals among
+    them (`with_translations`; a translation's own teaser never nests others)."""
+    translations: dict[int, list[TeaserSource]] = {}
+    if with_translations:
+        original_ids = [s.id for s in stories if _is_original_row(s) and s.allow_translation]
+        for row in _public_translation_rows(original_ids):
+            translations.setdefault(row.translation_of_id, []).append(row)
+    every = [*stories, *(t for rows in translations.values() for t in rows)]
+    filed = _diagnosis_ids_of({_source_id(s) for s in every})
+    names = taxonomy()
+
+    def one(story: TeaserSource, nested: list[TeaserSource]) -> Teaser:
+        # Each teaser reads in its story's own language: names of diagnoses and country too.
+        language = story.language.split("-")[0]
+        return Teaser(
+            story=story,
+            diagnoses=", ".join(
+                names.diagnosis_name(d, language) for d in filed.get(_source_id(story), ())
+            ),
+            country=country_name(story.country, language),
+            language_label=language_autonym(story.language),
+            translations=[one(t, []) for t in nested],
+        )
+
+    return [one(s, translations.get(s.id, [])) for s in stories]
+
+
+def _public_translation_rows(original_ids: list[int]) -> list[Any]:
+    if not original_ids:
+        return []
+    return list(
+        db.session.execute(
+            sa.select(*_TEASER_COLUMNS)
+            .where(Story.translation_of_id.in_(original_ids), is_public())
+            .order_by(Story.id)
+        )
     )
 
 
+def _diagnosis_ids_of(story_ids: set[int]) -> dict[int, list[int]]:
+    """Diagnosis ids each story is filed under, in the taxonomy's order."""
+    if not story_ids:
+        return {}
+    filed: dict[int, list[int]] = {}
+    rows = db.session.execute(
+        sa.select(story_diagnoses.c.story_id, story_diagnoses.c.diagnosis_id)
+        .join(Diagnosis, Diagnosis.id == story_diagnoses.c.diagnosis_id)
+        .where(story_diagnoses.c.story_id.in_(story_ids))
+        .order_by(Diagnosis.position, Diagnosis.id)
+    )
+    for story_id, diagnosis_id in rows:
+        filed.setdefault(story_id, []).append(diagnosis_id)
+    return filed
+
+
+def teaser(story: TeaserSource, with_translations: bool = True) -> Teaser:
+    return teasers([story], with_translations)[0]
+
+
 def _teaser_options() -> list[so.interfaces.LoaderOption]:
+    """For pages that need whole stories (feeds, the API): their links in a few queries."""
     translations = so.selectinload(Story.translations)
     return [
         so.selectinload(Story.diagnoses),
@@ -146,29 +240,26 @@ def _teaser_options() -> list[so.interfaces.LoaderOption]:
     ]
 
 
-def _originals() -> sa.Select[tuple[Story]]:
-    """Public originals (not translations or updates), newest first, loaded for teasers."""
+def _original_rows() -> sa.Select[Any]:
+    """Public originals (not translations or updates), newest first, as teaser rows."""
     return (
-        sa.select(Story)
+        sa.select(*_TEASER_COLUMNS)
         .where(is_public(), _is_original())
-        .options(*_teaser_options())
         .order_by(Story.published_at.desc(), Story.id.desc())
     )
 
 
 def recent_teasers(limit: int = 10) -> list[Teaser]:
-    return [teaser(s) for s in db.session.scalars(_originals().limit(limit))]
+    return teasers(list(db.session.execute(_original_rows().limit(limit))))
 
 
-def public_stories_by_id(ids: Iterable[int]) -> dict[int, Story]:
-    """Return the public stories among `ids`, loaded for teasers, by id."""
+def public_rows_by_id(ids: Iterable[int]) -> dict[int, TeaserSource]:
+    """Return the public stories among `ids`, as teaser rows, by id."""
     ids = list(ids)
     if not ids:
         return {}
-    stories = db.session.scalars(
-        sa.select(Story).where(Story.id.in_(ids), is_public()).options(*_teaser_options())
-    )
-    return {s.id: s for s in stories}
+    rows = db.session.execute(sa.select(*_TEASER_COLUMNS).where(Story.id.in_(ids), is_public()))
+    return {row.id: row for row in rows}
 
 
 # --- taxonomy ------------------------------------------------------------------------------
@@ -196,14 +287,58 @@ def diagnosis_by_slug(slug: str) -> Diagnosis | None:
     return db.session.scalar(sa.select(Diagnosis).filter_by(slug=slug))
 
 
-def _diagnosis_and_descendants(diagnosis: Diagnosis) -> list[int]:
-    ids, frontier = [diagnosis.id], [diagnosis.id]
-    while frontier:  # the taxonomy is a few levels deep at most
-        frontier = list(
-            db.session.scalars(sa.select(Diagnosis.id).where(Diagnosis.parent_id.in_(frontier)))
+@dataclass(frozen=True)
+class Taxonomy:
+    """Diagnoses and topics as plain data, kept by each worker until public content changes
+    (pagecache.per_generation): listings resolve slugs and name diagnoses without a query."""
+
+    diagnosis_order: tuple[int, ...]  # ids by position, then slug
+    diagnosis_parents: dict[int, int | None]
+    diagnosis_slugs: dict[int, str]
+    diagnosis_names: dict[int, dict[str, str]]  # id → language → name
+    diagnosis_subtrees: dict[str, tuple[int, ...]]  # slug → its id and its descendants'
+    topic_ids: dict[str, int]  # slug → id
+
+    def diagnosis_name(self, diagnosis_id: int, locale: str) -> str:
+        """The name in `locale`, falling back to English, then the slug (as Diagnosis.name)."""
+        names = self.diagnosis_names.get(diagnosis_id, {})
+        return names.get(locale) or names.get("en") or self.diagnosis_slugs.get(diagnosis_id, "")
+
+
+def taxonomy() -> Taxonomy:
+    return pagecache.per_generation(("taxonomy",), _load_taxonomy)
+
+
+def _load_taxonomy() -> Taxonomy:
+    diagnoses = db.session.execute(
+        sa.select(Diagnosis.id, Diagnosis.slug, Diagnosis.parent_id).order_by(
+            Diagnosis.position, Diagnosis.slug
         )
-        ids.extend(frontier)
-    return ids
+    ).all()
+    names: dict[int, dict[str, str]] = {}
+    for diagnosis_id, language, name in db.session.execute(
+        sa.select(DiagnosisName.diagnosis_id, DiagnosisName.language, DiagnosisName.name)
+    ):
+        names.setdefault(diagnosis_id, {})[language] = name
+    children: dict[int | None, list[int]] = {}
+    for diagnosis_id, _slug, parent_id in diagnoses:
+        children.setdefault(parent_id, []).append(diagnosis_id)
+
+    def subtree(root: int) -> tuple[int, ...]:
+        ids, frontier = [root], [root]
+        while frontier:  # `ids` guards against a parent loop typed in by an administrator
+            frontier = [c for f in frontier for c in children.get(f, []) if c not in ids]
+            ids.extend(frontier)
+        return tuple(ids)
+
+    return Taxonomy(
+        diagnosis_order=tuple(d.id for d in diagnoses),
+        diagnosis_parents={d.id: d.parent_id for d in diagnoses},
+        diagnosis_slugs={d.id: d.slug for d in diagnoses},
+        diagnosis_names=names,
+        diagnosis_subtrees={d.slug: subtree(d.id) for d in diagnoses},
+        topic_ids=dict(db.session.execute(sa.select(Topic.slug, Topic.id)).all()),
+    )
 
 
 def _subtree_counts() -> dict[int, int]:
@@ -253,16 +388,22 @@ def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
 def diagnosis_choices(locale: str | None = None) -> list[tuple[str, str]]:
     """Return (slug, name) for forms, each parent followed by its sub-diagnoses."""
     locale = locale or current_locale()
-    diagnoses = public_diagnoses()
-    children: dict[int | None, list[Diagnosis]] = {}
-    for diagnosis in diagnoses:
-        children.setdefault(diagnosis.parent_id, []).append(diagnosis)
+    return pagecache.per_generation(("diagnosis-choices", locale), lambda: _choices(locale))
+
+
+def _choices(locale: str) -> list[tuple[str, str]]:
+    known = taxonomy()
+    children: dict[int | None, list[int]] = {}
+    for diagnosis_id in known.diagnosis_order:
+        children.setdefault(known.diagnosis_parents[diagnosis_id], []).append(diagnosis_id)
     choices: list[tuple[str, str]] = []
 
     def visit(parent_id: int | None, depth: int) -> None:
-        for diagnosis in children.get(parent_id, []):
-            choices.append((diagnosis.slug, "— " * depth + diagnosis.name(locale)))
-            visit(diagnosis.id, depth + 1)
+        for diagnosis_id in children.get(parent_id, []):
+            name = known.diagnosis_name(diagnosis_id, locale)
+            choices.append((known.diagnosis_slugs[diagnosis_id], "— " * depth + name))
+            if depth < len(known.diagnosis_order):  # a parent loop cannot recurse for ever
+                visit(diagnosis_id, depth + 1)
 
     visit(None, 0)
     return choices
@@ -358,7 +499,7 @@ class Cursor:
     story_id: int
 
     @classmethod
-    def of(cls, story: Story) -> Cursor:
+    def of(cls, story: TeaserSource | Story) -> Cursor:
         assert story.published_at is not None
         return cls(story.published_at, story.id)
 
@@ -398,14 +539,14 @@ class StoryFilters:
 
 @dataclass
 class Listing:
-    stories: list[Story]
+    stories: list[Any]  # Story objects (list_stories) or teaser rows (list_teasers)
     newer: Cursor | None  # pass as `before` for the page of newer stories
     older: Cursor | None  # pass as `after` for the page of older stories
 
     @property
     def teasers(self) -> list[Teaser]:
-        # Listings by language show each story on its own; the others nest translations.
-        return [teaser(s, with_translations=s.translation_of_id is None) for s in self.stories]
+        # Listings by language show each translation on its own; originals nest theirs.
+        return teasers(self.stories)
 
 
 def _filtered(filters: StoryFilters, syndicated: bool = False) -> sa.Select[tuple[Story]]:
@@ -437,16 +578,15 @@ def _filed_under(
     # Correlated EXISTS, not IN (subquery): the database walks the newest-first index and
     # probes each story's links by primary key, stopping at the page size, instead of first
     # collecting every story with a common diagnosis (a set that grows with the site).
+    known = taxonomy()
     if filters.diagnosis:
-        diagnosis = diagnosis_by_slug(filters.diagnosis)
-        ids = _diagnosis_and_descendants(diagnosis) if diagnosis else []
+        ids = known.diagnosis_subtrees.get(filters.diagnosis, ())
         linked = sa.select(story_diagnoses.c.story_id).where(
             story_diagnoses.c.story_id == source_id, story_diagnoses.c.diagnosis_id.in_(ids)
         )
         query = query.where(linked.exists())
     if filters.topic:
-        topic = topic_by_slug(filters.topic)
-        topic_id = topic.id if topic else -1  # an unknown topic matches nothing
+        topic_id = known.topic_ids.get(filters.topic, -1)  # an unknown topic matches nothing
         linked = sa.select(story_topics.c.story_id).where(
             story_topics.c.story_id == source_id, story_topics.c.topic_id == topic_id
         )
@@ -479,34 +619,55 @@ def list_stories(
     limit: int = 20,
     syndicated: bool = False,
 ) -> Listing:
-    """One page of public stories, newest first, after or before a cursor (keyset paging);
-    `syndicated` keeps only those their authors allow in feeds and the API.
+    """One page of whole public stories (feeds, the API), newest first; `syndicated` keeps
+    only those their authors allow in feeds and the API. See _keyset_page."""
+    return _keyset_page(
+        _filtered(filters, syndicated),
+        lambda query: list(db.session.scalars(query.options(*_teaser_options()))),
+        after,
+        before,
+        limit,
+    )
 
-    The cost of a page does not grow with how deep it is, and a story published while
-    someone pages does not shift what they see next.
-    """
-    base = _filtered(filters, syndicated)
+
+def list_teasers(
+    filters: StoryFilters,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    limit: int = 20,
+) -> Listing:
+    """One page of public stories for the reader's listings, as teaser rows."""
+    return _keyset_page(
+        _filtered(filters),
+        lambda query: list(db.session.execute(query.with_only_columns(*_TEASER_COLUMNS))),
+        after,
+        before,
+        limit,
+    )
+
+
+def _keyset_page(
+    base: sa.Select[tuple[Story]],
+    fetch: Callable[[sa.Select[tuple[Story]]], list[Any]],
+    after: Cursor | None,
+    before: Cursor | None,
+    limit: int,
+) -> Listing:
+    """Newest first, after or before a cursor (keyset paging): the cost of a page does not
+    grow with how deep it is, and a story published while someone pages does not shift what
+    they see next."""
     if before is not None:
-        rows = list(
-            db.session.scalars(
-                base.where(_newer_than(before))
-                .options(*_teaser_options())
-                .order_by(Story.published_at.asc(), Story.id.asc())
-                .limit(limit + 1)
-            )
+        rows = fetch(
+            base.where(_newer_than(before))
+            .order_by(Story.published_at.asc(), Story.id.asc())
+            .limit(limit + 1)
         )
         has_newer = len(rows) > limit
         rows = list(reversed(rows[:limit]))
         has_older = bool(rows) and _exists(base.where(_older_than(Cursor.of(rows[-1]))))
     else:
         query = base if after is None else base.where(_older_than(after))
-        rows = list(
-            db.session.scalars(
-                query.options(*_teaser_options())
-                .order_by(Story.published_at.desc(), Story.id.desc())
-                .limit(limit + 1)
-            )
-        )
+        rows = fetch(query.order_by(Story.published_at.desc(), Story.id.desc()).limit(limit + 1))
         has_older = len(rows) > limit
         rows = rows[:limit]
         has_newer = bool(rows) and after is not None
@@ -563,14 +724,14 @@ def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
         .group_by(story_diagnoses.c.story_id)
         .subquery()
     )
-    stories = db.session.scalars(
-        _originals()
+    rows = db.session.execute(
+        _original_rows()
         .join(shared, shared.c.story_id == Story.id)
         .order_by(None)
         .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
         .limit(limit)
     )
-    return [teaser(s, with_translations=False) for s in stories]
+    return teasers(list(rows), with_translations=False)
 
 
 @dataclass
@@ -659,7 +820,7 @@ def sitemap() -> Sitemap:
     )
     versions: dict[int, list[tuple[str, int, str]]] = {}
     for story_id, title, language, _updated, translation_of in rows:
-        slug = slugify(title, max_length=60, word_boundary=True) or "story"
+        slug = title_slug(title)
         versions.setdefault(translation_of or story_id, []).append((language, story_id, slug))
     stories = []
     for story_id, title, language, updated, translation_of in rows:
@@ -668,7 +829,7 @@ def sitemap() -> Sitemap:
         stories.append(
             SitemapStory(
                 story_id=story_id,
-                slug=slugify(title, max_length=60, word_boundary=True) or "story",
+                slug=title_slug(title),
                 language=language,
                 lastmod=max(updated, later) if later else updated,
                 alternates=sorted(versions[family], key=lambda v: v[1])
@@ -698,10 +859,13 @@ class IdentificationCounts:
 
 
 def identification_counts() -> IdentificationCounts:
-    """Two grouped queries, kept for the rest of the request (the queue asks per row)."""
-    if has_app_context() and "identification_counts" in g:
-        return g.identification_counts
-    counts = IdentificationCounts(
+    """Two grouped queries, once per worker until published content changes: every
+    submission and every queue row asks."""
+    return pagecache.per_generation(("identification-counts",), _count_for_identification)
+
+
+def _count_for_identification() -> IdentificationCounts:
+    return IdentificationCounts(
         by_country=dict(
             db.session.execute(
                 sa.select(Story.country, sa.func.count(Story.id))
@@ -711,6 +875,3 @@ def identification_counts() -> IdentificationCounts:
         ),
         by_diagnosis=_subtree_counts(),
     )
-    if has_app_context():
-        g.identification_counts = counts
-    return counts

@@ -168,15 +168,12 @@ def search_stories(query: str, page: int = 1, per_page: int = 20) -> SearchResul
     dialect = db.session.get_bind().dialect.name
     fetch = _postgres_rows if dialect == "postgresql" else _sqlite_rows
     rows = fetch(terms, offset, per_page + 1)
-    stories = catalog.public_stories_by_id([row[0] for row in rows[:per_page]])
+    stories = catalog.public_rows_by_id([row[0] for row in rows[:per_page]])
+    found = [row for row in rows[:per_page] if row[0] in stories]
+    teasers = catalog.teasers([stories[row[0]] for row in found], with_translations=False)
     hits = [
-        SearchHit(
-            teaser=catalog.teaser(stories[story_id], with_translations=False),
-            title=highlight(title),
-            snippet=highlight(snippet),
-        )
-        for story_id, title, snippet in rows[:per_page]
-        if story_id in stories
+        SearchHit(teaser=teaser, title=highlight(title), snippet=highlight(snippet))
+        for teaser, (_story_id, title, snippet) in zip(teasers, found, strict=True)
     ]
     return SearchResults(query=query, hits=hits, has_more=len(rows) > per_page, searched=True)
 
