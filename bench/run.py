@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py --db sqlite --stories 1000
     .venv/bin/python bench/run.py --db postgresql --stories 100000 --duration 15
+    .venv/bin/python bench/run.py --stories 1000000 --keep /tmp/storyhub-1m   # kept for reruns
 
 Each run builds a fresh database (SQLite file, or a PostgreSQL schema), loads the demo and
 N synthetic stories, starts gunicorn with the production config, measures every target with
@@ -35,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "report.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
+DIAGNOSIS = "/diagnoses/systemic-sclerosis"
+TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story", "search",
+           "submit")  # fmt: skip
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -68,9 +72,15 @@ def flask(args: list[str], env: dict[str, str]) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int, threads: int):
+def gunicorn(env: dict[str, str], port: int, args: argparse.Namespace):
+    """gunicorn with the production settings (storyhub/gunicorn_conf.py); flags override."""
+    overrides = []
+    for flag, value in (("--workers", args.workers), ("--threads", args.threads),
+                        ("--worker-class", args.worker_class)):  # fmt: skip
+        if value:
+            overrides += [flag, str(value)]
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+        [str(BIN / "gunicorn"), "-c", "python:storyhub.gunicorn_conf", *overrides,
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -101,8 +111,9 @@ def wrk(
 ) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA),
                f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    nonce = {"RUN_NONCE": secrets.token_hex(6)}
     output = subprocess.run(command, capture_output=True, text=True, check=True,
-                            env={**os.environ, **(extra_env or {})}).stdout  # fmt: skip
+                            env={**os.environ, **nonce, **(extra_env or {})}).stdout  # fmt: skip
     match = re.search(r"^RESULT (.*)$", output, re.M)
     if not match:
         raise RuntimeError(f"wrk printed no result:\n{output}")
@@ -139,15 +150,26 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per target")
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per target (median kept)")
+    parser.add_argument("--workers", type=int, help="default: the production config's")
+    parser.add_argument("--threads", type=int, help="default: the production config's")
+    parser.add_argument("--worker-class", help="sync or gthread; default: the production config's")
+    parser.add_argument("--targets", default=",".join(TARGETS), help="comma-separated, of: "
+                        + ", ".join(TARGETS))  # fmt: skip
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="SQLite: keep the database in DIR and use it again in later "
+        "runs with the same --stories (a million stories take minutes to generate)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    workdir = Path(tempfile.mkdtemp(prefix="storyhub-bench-"))
+    if args.keep and args.db != "sqlite":
+        sys.exit("--keep is for SQLite (a PostgreSQL schema is made for each run)")
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="storyhub-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     with database(args.db, workdir) as url:
         env = {
             "PATH": os.environ["PATH"], "STORYHUB_CONFIG": "production",
@@ -157,32 +179,53 @@ def main() -> None:
         if args.redis:
             env["REDIS_URL"] = args.redis
         flask(["db", "upgrade"], env)
-        flask(["demo", "load"], env)
-        print(flask(["demo", "generate", "--stories", str(args.stories)], env), flush=True)
+        loaded = workdir / f"holds-{args.stories}-stories"
+        if not loaded.exists():
+            flask(["demo", "load"], env)
+            print(flask(["demo", "generate", "--stories", str(args.stories)], env), flush=True)
+            if args.keep:
+                loaded.touch()
         port = free_port()
         rows = []
-        with gunicorn(env, port, args.workers, args.threads):
+        with gunicorn(env, port, args):
             story_path = canonical_story_path(port, url)
-            targets = [
-                ("baseline /healthz", "/healthz", {}),
+            targets = {
+                "healthz": ("baseline /healthz", "/healthz", {}),
                 # A new query string per request defeats any URL-keyed cache: the uncached cost.
-                ("topic page, uncached", "/topics/calcinosis", {"VARY_QUERY": "1"}),
-                ("topic page, cached", "/topics/calcinosis", {}),
-                ("diagnosis page, uncached", "/diagnoses/systemic-sclerosis", {"VARY_QUERY": "1"}),
-                ("diagnosis page, cached", "/diagnoses/systemic-sclerosis", {}),
-                ("story page, cached", story_path, {}),
-                ("search", "/search?q=gloves", {}),
-            ]
-            for label, path, extra in targets:
-                rows.append((label, wrk(port, path, args.duration, args.connections, extra)))
-            before = count_benchmark_stories(url)
-            form, cookie = submission_template(port)
-            post = wrk(port, "/submit", args.duration, args.connections,
-                       {"POST_BODY_TEMPLATE": form, "BENCH_COOKIE": cookie})  # fmt: skip
-            stored = count_benchmark_stories(url) - before
-        accepted = post["statuses"].get("200", 0)
-        rows.append(("POST /submit", post))
+                "topic": ("topic page, uncached", "/topics/calcinosis", {"VARY_QUERY": "1"}),
+                "topic-cached": ("topic page, cached", "/topics/calcinosis", {}),
+                "diagnosis": ("diagnosis page, uncached", DIAGNOSIS, {"VARY_QUERY": "1"}),
+                "diagnosis-cached": ("diagnosis page, cached", DIAGNOSIS, {}),
+                "story": ("story page, cached", story_path, {}),
+                "search": ("search", "/search?q=gloves", {}),
+            }
+            chosen = args.targets.split(",")
+            # Warm up: imports, first connections, SQLite's page cache.
+            wrk(port, "/healthz", 2, args.connections)
+            for name, (label, path, extra) in targets.items():
+                if name in chosen:
+                    rows.append((label, measure(args, port, path, extra)))
+            accepted = stored = 0
+            if "submit" in chosen:
+                before = count_benchmark_stories(url)
+                form, cookie = submission_template(port)
+                post = measure(args, port, "/submit",
+                               {"POST_BODY_TEMPLATE": form, "BENCH_COOKIE": cookie})  # fmt: skip
+                stored = count_benchmark_stories(url) - before
+                accepted = post["accepted"]
+                rows.append(("POST /submit", post))
     report(args, rows, accepted, stored)
+
+
+def measure(args: argparse.Namespace, port: int, path: str, extra: dict) -> dict:
+    """Run wrk `--rounds` times and keep the median round by requests/s. A round's figure can
+    swing when the kernel hands most of wrk's kept-alive connections to one worker; the median
+    of several rounds is steadier than one long run."""
+    runs = [wrk(port, path, args.duration, args.connections, extra) for _ in range(args.rounds)]
+    median = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+    median["accepted"] = sum(run["receipts"] for run in runs)
+    median["rounds"] = [round(run["rps"]) for run in runs]
+    return median
 
 
 def canonical_story_path(port: int, url: str) -> str:
@@ -198,35 +241,51 @@ def canonical_story_path(port: int, url: str) -> str:
     )
 
 
+def server_label(args: argparse.Namespace) -> str:
+    sys.path.insert(0, str(ROOT))
+    from storyhub import gunicorn_conf as production
+
+    worker_class = args.worker_class or production.worker_class
+    workers = args.workers or production.workers
+    threads = args.threads or production.threads
+    if worker_class == "sync":
+        return f"gunicorn {workers} sync workers"
+    return f"gunicorn {workers} {worker_class} workers × {threads} threads"
+
+
 def report(
     args: argparse.Namespace, rows: list[tuple[str, dict]], accepted: int, stored: int
 ) -> None:
-    baseline = rows[0][1]["rps"]
+    baseline = rows[0][1]["rps"] if rows and rows[0][0].startswith("baseline") else None
     lines = [
         f"### {args.db}, {args.stories:,} stories — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
-        f"gunicorn {args.workers} workers × {args.threads} threads · wrk 2 threads, "
-        f"{args.connections} connections, {args.duration} s per target"
+        f"{server_label(args)} · wrk 2 threads, {args.connections} connections, "
+        f"{args.rounds} × {args.duration} s per target (median round shown)"
         + (" · Redis" if args.redis else ""),
         "",
-        "| target | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx/3xx |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| target | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx/3xx "
+        "| rounds (requests/s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for label, result in rows:
         bad = sum(n for code, n in result["statuses"].items() if not code.startswith(("2", "3")))
+        ratio = f"{result['rps'] / baseline:.2f}×" if baseline else "–"
         lines.append(
-            f"| {label} | {result['rps']:,.0f} | {result['rps'] / baseline:.2f}× | "
-            f"{result['p50_ms']:.1f} | {result['p95_ms']:.1f} | {result['p99_ms']:.1f} | "
-            f"{bad + result['errors']} |"
+            f"| {label} | {result['rps']:,.0f} | {ratio} | {result['p50_ms']:.1f} | "
+            f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {bad + result['errors']} | "
+            f"{' / '.join(f'{r:,}' for r in result['rounds'])} |"
         )
-    lost = "none lost" if stored >= accepted else f"{accepted - stored} LOST"
-    lines += ["", f"Submissions: {accepted:,} success pages, {stored:,} rows stored ({lost}).", ""]
+    if any(label == "POST /submit" for label, _result in rows):
+        lost = "none lost" if stored >= accepted else f"{accepted - stored} LOST"
+        lines += ["", f"Submissions (all rounds): {accepted:,} success pages, {stored:,} rows "
+                  f"stored ({lost}).", ""]  # fmt: skip
     text = "\n".join(lines)
     print("\n" + text)
     if not args.no_record:
         with RESULTS.open("a", encoding="utf-8") as results:
-            results.write("\n" + text)
+            results.write("\n" + text + "\n")
 
 
 if __name__ == "__main__":

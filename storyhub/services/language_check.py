@@ -25,6 +25,11 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_model() -> None:
+    """Load the detector now (gunicorn calls this as a worker starts), not in a request."""
+    _identifier()
+
+
 def _same_language(declared: str, detected: str) -> bool:
     if declared == detected:
         return True

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -34,6 +36,7 @@ from wtforms.validators import (
 from storyhub.forms import CheckboxListField, line_filter, text_filter
 from storyhub.i18n import (
     COMMON_LANGUAGES,
+    current_locale,
     find_language,
     is_country_code,
     language_choices,
@@ -149,15 +152,22 @@ def _syndicate_consent_field() -> BooleanField:
 
 def language_select_choices() -> list[SelectChoice]:
     """The menu: common languages in their own group first, then every other by name."""
-    common = _l("Common languages")
-    others = _l("All languages")
-    return [
-        SelectChoice("", _l("Choose…")),
+    return list(_language_select_choices(current_locale()))
+
+
+@lru_cache(maxsize=8)
+def _language_select_choices(locale: str) -> tuple[SelectChoice, ...]:
+    # Some two hundred entries that every story form needs: built once per interface language
+    # (called inside a request in `locale`, so the group labels are in it too).
+    common = gettext("Common languages")
+    others = gettext("All languages")
+    return (
+        SelectChoice("", gettext("Choose…")),
         *(
             SelectChoice(code, name, optgroup=common if code in COMMON_LANGUAGES else others)
-            for code, name in language_choices()
+            for code, name in language_choices(locale)
         ),
-    ]
+    )
 
 
 class SummaryMixin:
