@@ -38,7 +38,7 @@ LUA = ROOT / "bench" / "report.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DIAGNOSIS = "/diagnoses/systemic-sclerosis"
 TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story", "search",
-           "submit")  # fmt: skip
+           "topic-1", "diagnosis-1", "submit")  # fmt: skip
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -109,8 +109,8 @@ def get(port: int, path: str) -> tuple[int, dict[str, str], str]:
 def wrk(
     port: int, path: str, seconds: int, connections: int, extra_env: dict | None = None
 ) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA),
-               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    command = ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s",
+               "-s", str(LUA), f"http://127.0.0.1:{port}{path}"]  # fmt: skip
     nonce = {"RUN_NONCE": secrets.token_hex(6)}
     output = subprocess.run(command, capture_output=True, text=True, check=True,
                             env={**os.environ, **nonce, **(extra_env or {})}).stdout  # fmt: skip
@@ -197,7 +197,19 @@ def main() -> None:
                 "diagnosis": ("diagnosis page, uncached", DIAGNOSIS, {"VARY_QUERY": "1"}),
                 "diagnosis-cached": ("diagnosis page, cached", DIAGNOSIS, {}),
                 "story": ("story page, cached", story_path, {}),
-                "search": ("search", "/search?q=gloves", {}),
+                "search": ("search, uncached", "/search?q=gloves", {"VARY_QUERY": "1"}),
+                # One connection: the latency of one uncached page, not the queue in front of it
+                # (the figures compared across 1k, 100k and 1M stories).
+                "topic-1": (
+                    "topic page, uncached, 1 connection",
+                    "/topics/calcinosis",
+                    {"VARY_QUERY": "1", "CONNECTIONS": 1},
+                ),
+                "diagnosis-1": (
+                    "diagnosis page, uncached, 1 connection",
+                    DIAGNOSIS,
+                    {"VARY_QUERY": "1", "CONNECTIONS": 1},
+                ),
             }
             chosen = args.targets.split(",")
             # Warm up: imports, first connections, SQLite's page cache.
@@ -221,7 +233,8 @@ def measure(args: argparse.Namespace, port: int, path: str, extra: dict) -> dict
     """Run wrk `--rounds` times and keep the median round by requests/s. A round's figure can
     swing when the kernel hands most of wrk's kept-alive connections to one worker; the median
     of several rounds is steadier than one long run."""
-    runs = [wrk(port, path, args.duration, args.connections, extra) for _ in range(args.rounds)]
+    connections = extra.pop("CONNECTIONS", args.connections)
+    runs = [wrk(port, path, args.duration, connections, extra) for _ in range(args.rounds)]
     median = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
     median["accepted"] = sum(run["receipts"] for run in runs)
     median["rounds"] = [round(run["rps"]) for run in runs]

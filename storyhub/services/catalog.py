@@ -559,10 +559,12 @@ def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
         query = sa.select(Story).where(
             is_public(), Story.update_of_id.is_(None), Story.language == filters.language
         )
+        # Translations are filed under their original's diagnoses and topics.
+        source_id: sa.ColumnElement[int] = sa.func.coalesce(Story.translation_of_id, Story.id)
     else:
         query = sa.select(Story).where(is_public(), _is_original())
-    # Translations are filed under their original's diagnoses and topics.
-    source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
+        # Only originals: the plain id lets the database probe the link tables by key.
+        source_id = Story.id
     query = _filed_under(query, filters, source_id)
     if filters.country:
         query = query.where(Story.country == filters.country)

@@ -126,4 +126,9 @@ def generate_stories(count: int, seed: int = 1) -> int:
         db.session.commit()
         inserted += len(ids)
     pagecache.invalidate()  # core INSERTs bypass the ORM hooks (cache, search index)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics, as after any bulk load: the planner otherwise believes the
+        # tables are nearly empty until autovacuum gets to them, and picks plans to match.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     return inserted
