@@ -57,6 +57,16 @@ test-sqlite: install chromium
 test-postgres: install chromium check-postgres
 	STORYHUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fault"
 
+# Benchmarks (README "Speed"): gunicorn with the production settings, wrk (Debian's), SQLite and
+# PostgreSQL; each run appends its table to bench/RESULTS.md. `make bench STORIES=100000`.
+STORIES ?= 1000
+bench: install check-postgres
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "Installing Debian's wrk for the benchmarks"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
+	$(BIN)/python bench/run.py --db sqlite --stories $(STORIES)
+	$(BIN)/python bench/run.py --db postgresql --stories $(STORIES)
+
 # Kill gunicorn workers and restart PostgreSQL: alone, after the suites that share the server.
 test-faults: install check-postgres
 	STORYHUB_FAULT_TESTS=1 $(BIN)/pytest -p no:cacheprovider -m fault

@@ -222,3 +222,17 @@ def test_search_form_in_header_keeps_the_interface_language(client, demo):
     assert 'action="/search"' in html and 'name="lang" value="es"' in html
     results = client.get("/search?q=guantes&lang=es").get_data(as_text=True)
     assert "Buscar en las historias" in results and "Mis codos" in results
+
+
+def test_a_common_word_ranks_only_the_newest_matches(app, demo, monkeypatch):
+    """A word found in a share of the whole site costs the same at any size: the newest
+    matches are ranked, best first; older ones are left to more words and the listings."""
+    from storyhub.services.synthetic import generate_stories
+
+    with app.app_context():
+        generate_stories(40, seed=9)
+        everything = {hit.teaser.story.id for hit in search.search_stories("gloves", 1, 500).hits}
+        monkeypatch.setattr(search, "RANKED_CANDIDATES", 5)
+        newest = {hit.teaser.story.id for hit in search.search_stories("gloves", 1, 500).hits}
+    assert len(everything) > 5
+    assert newest == set(sorted(everything)[-5:])

@@ -30,6 +30,11 @@ from storyhub.services import catalog
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 SNIPPET_WORDS = 28
+# Ranking costs per matching story, and a common word matches a share of the whole site: only
+# the newest matches (by id: stories are indexed as they are published) are ranked, so a search
+# costs the same at a thousand stories or a million. The best of them come first; older
+# stories stay reachable through more words, the listings and their filters.
+RANKED_CANDIDATES = 1000
 _WORD = re.compile(r"\w+")
 
 _sqlite_index = sa.table(
@@ -71,25 +76,39 @@ def highlight(marked: str) -> Markup:
     return escaped.replace(MARK_START, Markup("<mark>")).replace(MARK_END, Markup("</mark>"))
 
 
-def _sqlite_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
+def _sqlite_rows(terms: list[str], offset: int, limit: int) -> list[tuple[int, str, str]]:
     fts = sa.literal_column("story_search")
+    rowid = _sqlite_index.c.rowid
     # Each word quoted: all must appear (AND), and FTS5 operators in the input mean nothing.
-    match = " ".join('"' + term.replace('"', "") + '"' for term in terms)
+    match = fts.op("MATCH")(" ".join('"' + term.replace('"', "") + '"' for term in terms))
+    newest = sa.select(rowid).where(match).order_by(rowid.desc()).limit(RANKED_CANDIDATES)
+    oldest_ranked = sa.select(sa.func.min(newest.subquery().c.rowid)).scalar_subquery()
     rank = sa.func.bm25(fts, 5.0, 1.0)  # a title match weighs five times a text match
-    statement = (
-        sa.select(
-            Story.id,
-            sa.func.highlight(fts, 0, MARK_START, MARK_END),
-            sa.func.snippet(fts, 1, MARK_START, MARK_END, "…", SNIPPET_WORDS),
+    page = list(
+        db.session.scalars(
+            sa.select(Story.id)
+            .select_from(_sqlite_index)
+            .join(Story, Story.id == rowid)
+            .where(match, rowid >= oldest_ranked, catalog.is_public())
+            .order_by(rank, Story.published_at.desc(), Story.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
-        .select_from(_sqlite_index)
-        .join(Story, Story.id == _sqlite_index.c.rowid)
-        .where(fts.op("MATCH")(match), catalog.is_public())
-        .order_by(rank, Story.published_at.desc(), Story.id.desc())
-        .offset(offset)
-        .limit(limit)
     )
-    return list(db.session.execute(statement))
+    if not page:
+        return []
+    # Marked titles and snippets for this page only: SQLite would make them for every match.
+    marked = {
+        story_id: (title, snippet)
+        for story_id, title, snippet in db.session.execute(
+            sa.select(
+                rowid,
+                sa.func.highlight(fts, 0, MARK_START, MARK_END),
+                sa.func.snippet(fts, 1, MARK_START, MARK_END, "…", SNIPPET_WORDS),
+            ).where(match, rowid.in_(page))
+        )
+    }
+    return [(story_id, *marked[story_id]) for story_id in page if story_id in marked]
 
 
 @lru_cache(maxsize=8)
@@ -121,6 +140,14 @@ def _postgres_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
         )
     )
     own_query = tsquery(index.c.config)
+    newest = (
+        sa.select(index.c.story_id)
+        .where(matches)
+        .order_by(index.c.story_id.desc())
+        .limit(RANKED_CANDIDATES)
+        .subquery()
+    )
+    oldest_ranked = sa.select(sa.func.min(newest.c.story_id)).scalar_subquery()
     ranked = (
         sa.select(
             index.c.story_id,
@@ -128,7 +155,7 @@ def _postgres_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
             Story.published_at,
         )
         .join(Story, Story.id == index.c.story_id)
-        .where(matches, catalog.is_public())
+        .where(matches, index.c.story_id >= oldest_ranked, catalog.is_public())
         .order_by(sa.desc("rank"), Story.published_at.desc(), Story.id.desc())
         .offset(offset)
         .limit(limit)
