@@ -22,9 +22,10 @@ def story_filters(args: MultiDict[str, str]) -> catalog.StoryFilters:
         language = normalise_language_tag(language) or ""
         if not language:
             raise BadRequest("Unknown language tag.")
-    if diagnosis and catalog.diagnosis_by_slug(diagnosis) is None:
+    known = catalog.taxonomy()
+    if diagnosis and diagnosis not in known.diagnosis_subtrees:
         raise NotFound("No such diagnosis.")
-    if topic and catalog.topic_by_slug(topic) is None:
+    if topic and topic not in known.topic_ids:
         raise NotFound("No such topic.")
     return catalog.StoryFilters(
         diagnosis=diagnosis, language=language, country=country, topic=topic

@@ -98,7 +98,7 @@ def topics() -> Any:
 
 @bp.route("/topics/<slug>")
 def topic(slug: str) -> Any:
-    topic = catalog.topic_by_slug(slug) or abort(404)
+    topic = catalog.topic_heading(slug) or abort(404)
     filters = catalog.StoryFilters(topic=slug)
     return render_template(
         "reader/topic.html",
@@ -115,7 +115,7 @@ def diagnoses() -> Any:
 
 @bp.route("/diagnoses/<slug>")
 def diagnosis(slug: str) -> Any:
-    diagnosis = catalog.diagnosis_by_slug(slug) or abort(404)
+    diagnosis = catalog.diagnosis_heading(slug) or abort(404)
     filters = catalog.StoryFilters(diagnosis=slug)
     return render_template(
         "reader/diagnosis.html",

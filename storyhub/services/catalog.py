@@ -26,6 +26,7 @@ from storyhub.models import (
     Story,
     StoryStatus,
     Topic,
+    TopicText,
     story_diagnoses,
     story_topics,
 )
@@ -309,6 +310,7 @@ class Taxonomy:
     diagnosis_names: dict[int, dict[str, str]]  # id → language → name
     diagnosis_subtrees: dict[str, tuple[int, ...]]  # slug → its id and its descendants'
     topic_ids: dict[str, int]  # slug → id
+    topic_texts: dict[str, dict[str, tuple[str, str]]]  # slug → language → (title, description)
 
     def diagnosis_name(self, diagnosis_id: int, locale: str) -> str:
         """The name in `locale`, falling back to English, then the slug (as Diagnosis.name)."""
@@ -342,6 +344,13 @@ def _load_taxonomy() -> Taxonomy:
             ids.extend(frontier)
         return tuple(ids)
 
+    texts: dict[str, dict[str, tuple[str, str]]] = {}
+    for slug, language, title, description in db.session.execute(
+        sa.select(Topic.slug, TopicText.language, TopicText.title, TopicText.description_html)
+        .join(TopicText, TopicText.topic_id == Topic.id)
+        .order_by(TopicText.id)
+    ):
+        texts.setdefault(slug, {})[language] = (title, description)
     return Taxonomy(
         diagnosis_order=tuple(d.id for d in diagnoses),
         diagnosis_parents={d.id: d.parent_id for d in diagnoses},
@@ -349,7 +358,64 @@ def _load_taxonomy() -> Taxonomy:
         diagnosis_names=names,
         diagnosis_subtrees={d.slug: subtree(d.id) for d in diagnoses},
         topic_ids=dict(db.session.execute(sa.select(Topic.slug, Topic.id)).all()),
+        topic_texts=texts,
     )
+
+
+@dataclass(frozen=True)
+class DiagnosisHeading:
+    """What a diagnosis page says above its stories, in one interface language."""
+
+    slug: str
+    name: str
+    parent: tuple[str, str] | None  # (slug, name)
+    children: list[tuple[str, str]]
+
+
+def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading | None:
+    """From the taxonomy snapshot (no query); None for an unknown slug."""
+    known = taxonomy()
+    subtree = known.diagnosis_subtrees.get(slug)
+    if subtree is None:
+        return None
+    locale = locale or current_locale()
+    own = subtree[0]
+
+    def named(diagnosis_id: int) -> tuple[str, str]:
+        return known.diagnosis_slugs[diagnosis_id], known.diagnosis_name(diagnosis_id, locale)
+
+    parent = known.diagnosis_parents.get(own)
+    children = [d for d in known.diagnosis_order if known.diagnosis_parents[d] == own]
+    return DiagnosisHeading(
+        slug=slug,
+        name=known.diagnosis_name(own, locale),
+        parent=named(parent) if parent is not None else None,
+        children=[named(child) for child in children],
+    )
+
+
+@dataclass(frozen=True)
+class TopicHeading:
+    """What a topic page says above its stories: title and sanitised description."""
+
+    slug: str
+    title: str
+    description_html: str  # sanitised when stored (sanitize.py)
+    language: str  # of the text shown, which may fall back to English
+
+
+def topic_heading(slug: str, locale: str | None = None) -> TopicHeading | None:
+    """From the taxonomy snapshot (no query), as Topic.text picks the language."""
+    known = taxonomy()
+    if slug not in known.topic_ids:
+        return None
+    texts = known.topic_texts.get(slug, {})
+    locale = locale or current_locale()
+    language = next((lang for lang in (locale, "en", *texts) if lang in texts), None)
+    if language is None:
+        return TopicHeading(slug, slug, "", locale)
+    title, description = texts[language]
+    return TopicHeading(slug, title, description, language)
 
 
 def _subtree_counts() -> dict[int, int]:
