@@ -1,6 +1,7 @@
 """Profile one public page without the page cache: where does an uncached request spend time?
 
     .venv/bin/python bench/profile_page.py --stories 100000 /topics/calcinosis
+    .venv/bin/python bench/profile_page.py --latency 500 --database /tmp/1m/bench.sqlite3 /topics/x
 
 Builds a SQLite database with the demo and N synthetic stories (kept in /tmp between runs with
 the same N), renders the page a few times to warm up, then profiles repeated renders with
@@ -32,12 +33,19 @@ def main() -> None:
     parser.add_argument("path", nargs="?", default="/topics/calcinosis")
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--latency", type=int, metavar="N", help="instead of profiling, time N uncached "
+        "requests one after another and print p50/p95 (no server, no network, no queue)",
+    )  # fmt: skip
+    parser.add_argument("--database", type=Path, help="an existing SQLite file to use instead, "
+                        "such as bench/run.py --keep's bench.sqlite3")  # fmt: skip
     args = parser.parse_args()
 
     folder = Path(f"/tmp/storyhub-profile-{args.stories}")
-    fresh = not folder.exists()
+    fresh = not folder.exists() and args.database is None
     folder.mkdir(exist_ok=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'db.sqlite3'}",
+    database = args.database or folder / "db.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
                       "SECRET_KEY": "profile" * 6, "INSTANCE_PATH": str(folder),
                       "PAGE_CACHE_ENABLED": False, "RATELIMIT_ENABLED": False})  # fmt: skip
     if fresh:
@@ -48,6 +56,9 @@ def main() -> None:
     client = app.test_client()
     for n in range(3):
         assert client.get(f"{args.path}?warm={n}").status_code == 200
+    if args.latency:
+        print_latency(client, args.path, args.latency)
+        return
     started = time.perf_counter()
     profile = cProfile.Profile()
     profile.enable()
@@ -70,6 +81,17 @@ def main() -> None:
     print(f"{args.path}: {per_request:.1f} ms per request (profiled) over {args.repeat} requests")
     for name, seconds in totals.items():
         print(f"  {name}: {seconds / args.repeat * 1000:.1f} ms per request")
+
+
+def print_latency(client: object, path: str, count: int) -> None:
+    times = []
+    for n in range(count):
+        started = time.perf_counter()
+        client.get(f"{path}?n={n}")  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    print(f"{path}: p50 {p50:.2f} ms, p95 {p95:.2f} ms over {count} uncached requests")
 
 
 if __name__ == "__main__":

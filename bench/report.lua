@@ -32,7 +32,9 @@ function request()
   end
   if vary_query then
     counter = counter + 1
-    return wrk.format(nil, wrk.path .. "?v=" .. id .. "x" .. counter)
+    -- A parameter no earlier request (of this run or another) had: the page cache misses.
+    local joiner = wrk.path:find("?", 1, true) and "&" or "?"
+    return wrk.format(nil, wrk.path .. joiner .. "v=" .. nonce .. "x" .. id .. "x" .. counter)
   end
   return wrk.format(nil)
 end

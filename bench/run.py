@@ -254,6 +254,15 @@ def canonical_story_path(port: int, url: str) -> str:
     )
 
 
+def commit() -> str:
+    """The code measured: the commit, marked when the work tree differs from it."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "storyhub", "templates"],
+                           cwd=ROOT, capture_output=True, text=True).stdout.strip()  # fmt: skip
+    return f"{head or 'unknown'}{' (modified)' if dirty else ''}"
+
+
 def server_label(args: argparse.Namespace) -> str:
     sys.path.insert(0, str(ROOT))
     from storyhub import gunicorn_conf as production
@@ -273,6 +282,7 @@ def report(
     lines = [
         f"### {args.db}, {args.stories:,} stories — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
+        f"commit {commit()} · "
         f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
         f"{server_label(args)} · wrk 2 threads, {args.connections} connections, "
         f"{args.rounds} × {args.duration} s per target (median round shown)"
