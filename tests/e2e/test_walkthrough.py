@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
 
@@ -31,8 +31,15 @@ def assert_email_not_shown(page: Page) -> None:
 
 
 def test_patient_submits_moderator_approves_reader_sees_teaser(
-    page: Page, live_server: str, demo: None, moderator: object, artifacts: Path
+    page: Page, browser: Browser, live_server: str, demo: None, moderator: object, artifacts: Path
 ) -> None:
+    # A reader in another browser has the topic page served from the page cache already.
+    reader = browser.new_page()
+    reader.goto(f"{live_server}/topics/calcinosis")
+    cached = reader.goto(f"{live_server}/topics/calcinosis")
+    assert cached is not None and cached.headers.get("x-cache") == "hit"
+    expect(reader.locator("body")).not_to_contain_text(FIRST_SENTENCE.rstrip("."))
+
     # The patient fills in the story form.
     page.goto(f"{live_server}/submit")
     expect(page.get_by_role("heading", name="Share your story")).to_be_visible()
@@ -92,6 +99,12 @@ def test_patient_submits_moderator_approves_reader_sees_teaser(
     )
     page.screenshot(path=artifacts / "03-topic.png", full_page=True)
     assert_email_not_shown(page)
+
+    # The reader who had the cached page sees the new story at once too.
+    fresh = reader.goto(f"{live_server}/topics/calcinosis")
+    assert fresh is not None and fresh.headers.get("x-cache") == "miss"
+    expect(reader.locator("li.teaser").filter(has_text=FIRST_SENTENCE.rstrip("."))).to_have_count(1)
+    reader.close()
 
     # The story page itself shows the story but not the e-mail either.
     teaser.get_by_role("link", name=FIRST_SENTENCE.rstrip(".")).click()
