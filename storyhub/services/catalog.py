@@ -235,10 +235,6 @@ def _diagnosis_ids_of(story_ids: set[int]) -> dict[int, list[int]]:
     return filed
 
 
-def teaser(story: TeaserSource, with_translations: bool = True) -> Teaser:
-    return teasers([story], with_translations)[0]
-
-
 def _teaser_options() -> list[so.interfaces.LoaderOption]:
     """For pages that need whole stories (feeds, the API): their links in a few queries."""
     translations = so.selectinload(Story.translations)
