@@ -300,8 +300,8 @@ class Taxonomy:
     """Diagnoses and topics as plain data, kept by each worker until public content changes
     (pagecache.per_generation): listings resolve slugs and name diagnoses without a query."""
 
-    diagnosis_order: tuple[int, ...]  # ids by position, then slug
     diagnosis_parents: dict[int, int | None]
+    diagnosis_children: dict[int | None, tuple[int, ...]]  # parent (None: top) → by position
     diagnosis_slugs: dict[int, str]
     diagnosis_names: dict[int, dict[str, str]]  # id → language → name
     diagnosis_subtrees: dict[str, tuple[int, ...]]  # slug → its id and its descendants'
@@ -348,8 +348,8 @@ def _load_taxonomy() -> Taxonomy:
     ):
         texts.setdefault(slug, {})[language] = (title, description)
     return Taxonomy(
-        diagnosis_order=tuple(d.id for d in diagnoses),
         diagnosis_parents={d.id: d.parent_id for d in diagnoses},
+        diagnosis_children={parent: tuple(ids) for parent, ids in children.items()},
         diagnosis_slugs={d.id: d.slug for d in diagnoses},
         diagnosis_names=names,
         diagnosis_subtrees={d.slug: subtree(d.id) for d in diagnoses},
@@ -381,12 +381,11 @@ def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading 
         return known.diagnosis_slugs[diagnosis_id], known.diagnosis_name(diagnosis_id, locale)
 
     parent = known.diagnosis_parents.get(own)
-    children = [d for d in known.diagnosis_order if known.diagnosis_parents[d] == own]
     return DiagnosisHeading(
         slug=slug,
         name=known.diagnosis_name(own, locale),
         parent=named(parent) if parent is not None else None,
-        children=[named(child) for child in children],
+        children=[named(child) for child in known.diagnosis_children.get(own, ())],
     )
 
 
@@ -466,16 +465,13 @@ def diagnosis_choices(locale: str | None = None) -> list[tuple[str, str]]:
 
 def _choices(locale: str) -> list[tuple[str, str]]:
     known = taxonomy()
-    children: dict[int | None, list[int]] = {}
-    for diagnosis_id in known.diagnosis_order:
-        children.setdefault(known.diagnosis_parents[diagnosis_id], []).append(diagnosis_id)
     choices: list[tuple[str, str]] = []
 
     def visit(parent_id: int | None, depth: int) -> None:
-        for diagnosis_id in children.get(parent_id, []):
+        for diagnosis_id in known.diagnosis_children.get(parent_id, ()):
             name = known.diagnosis_name(diagnosis_id, locale)
             choices.append((known.diagnosis_slugs[diagnosis_id], "— " * depth + name))
-            if depth < len(known.diagnosis_order):  # a parent loop cannot recurse for ever
+            if depth < len(known.diagnosis_slugs):  # a parent loop cannot recurse for ever
                 visit(diagnosis_id, depth + 1)
 
     visit(None, 0)
