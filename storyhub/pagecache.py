@@ -189,7 +189,10 @@ class PageCacheMiddleware:
         # else from Accept-Language, decided exactly as i18n.ui_locale decides it.
         accepted = parse_accept_header(environ.get("HTTP_ACCEPT_LANGUAGE"), LanguageAccept)
         locale = accepted.best_match(self.locales) or self.default_locale
-        where = f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '')}{path}"
+        # Everything a link on the page is built from: scheme, host and prefix (with PUBLIC_URL
+        # set, storyhub/proxy.py has already pinned them to the site's own).
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        where = f"{environ['wsgi.url_scheme']}://{host}{environ.get('SCRIPT_NAME', '')}{path}"
         return f"page:{self.generation.read()}:{locale}:{where}?{environ.get('QUERY_STRING', '')}"
 
     def serve(
