@@ -98,6 +98,14 @@ class Config:
     # to public content makes them stale at once (storyhub/pagecache.py).
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "on") != "off"
     PAGE_CACHE_SECONDS = 300
+    # Bounds, per worker in memory or shared in Redis (bytes: memory only; a page is at most
+    # 1 MB). Pages with a query string (filters, searches, cursors) have a pool of their own,
+    # so however many of them strangers ask for, the others stay.
+    PAGE_CACHE_MAX_PAGES = 2_000
+    PAGE_CACHE_MAX_BYTES = 64 * 2**20
+    PAGE_CACHE_MAX_QUERY_PAGES = 1_000
+    PAGE_CACHE_MAX_QUERY_BYTES = 16 * 2**20
+    PAGE_CACHE_KEY_PREFIX = "storyhub:"
 
     # Ask the submitter to confirm the declared language when the detector (py3langid) is at
     # least this sure of another one, on at least this many letters of text.
