@@ -65,10 +65,15 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please log in to moderate."
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        if not user_id.isdigit():
+    def load_user(session_user_id: str) -> models.User | None:
+        """The session's user, if the session is still of the user's current generation."""
+        user_id, _dot, generation = session_user_id.partition(".")
+        if not (user_id.isdigit() and generation.isdigit()) or len(session_user_id) > 40:
             return None
-        return db.session.get(models.User, int(user_id))
+        user = db.session.get(models.User, int(user_id))
+        if user is None or user.get_id() != session_user_id:
+            return None  # logged out everywhere, new password, deactivated or new role
+        return user
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

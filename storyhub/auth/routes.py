@@ -79,6 +79,8 @@ def login() -> object:
 @bp.route("/logout", methods=["POST"])
 def logout() -> object:
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.log_out_everywhere(current_user._get_current_object())
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("reader.home"))
@@ -99,5 +101,6 @@ def change_password() -> object:
     except FieldError as error:
         getattr(form, error.field).errors.append(str(error))
         return render_template("auth/password.html", form=form), 400
-    flash("Your password is changed.")
+    login_user(current_user._get_current_object())  # this browser stays in; all others are out
+    flash("Your password is changed. Any other browser logged in as you is now logged out.")
     return redirect(url_for("moderate.queue"))

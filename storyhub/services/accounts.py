@@ -61,14 +61,21 @@ def invite_user(email: str, role: UserRole) -> tuple[User, str]:
 
 
 def set_active(user: User, active: bool, admin: User) -> None:
-    """Deactivate or reactivate an account; its open sessions end with deactivation."""
+    """Deactivate or reactivate an account; its open sessions end (User.session_generation)."""
     if user.id == admin.id and not active:
         raise ServiceError("You cannot deactivate your own account: ask another admin.")
     user.active = active
     db.session.commit()
 
 
+def log_out_everywhere(user: User) -> None:
+    """End every session of this user, in this browser and all others."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password; every session of the user ends (the caller logs this one in again)."""
     if not user.check_password(current):
         raise FieldError("current", "The current password is not correct.")
     if len(new) < MIN_PASSWORD_LENGTH:
