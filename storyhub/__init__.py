@@ -54,12 +54,14 @@ def _init_extensions(app: Flask) -> None:
         migrate,
         ui_locale,
     )
+    from storyhub.services import login_throttle
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=ui_locale)
     limiter.init_app(app)
+    login_throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to moderate."

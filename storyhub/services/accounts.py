@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storyhub.extensions import db
 from storyhub.models import User, UserRole
+from storyhub.services import login_throttle
 from storyhub.services.errors import FieldError, ServiceError
 
 MIN_PASSWORD_LENGTH = 12
@@ -51,6 +53,25 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    device_cookie: str | None = None  # to set on success: this browser is now known
+
+
+def log_in(
+    email: str, password: str, address: str | None, device_cookie: str | None
+) -> LoginResult:
+    """Check a login under the throttle (services/login_throttle.py); raises LoginThrottled
+    before the password is looked at when this client must wait."""
+    attempt = login_throttle.begin(normalise_email(email), address, device_cookie)
+    user = authenticate(email, password)
+    if user is None:
+        return LoginResult(None)
+    login_throttle.succeeded(attempt)
+    return LoginResult(user, attempt.device_cookie_after_success())
 
 
 def invite_user(email: str, role: UserRole) -> tuple[User, str]:
