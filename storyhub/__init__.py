@@ -34,7 +34,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
 
     from storyhub import cli, errors, pagecache, privacy, security, templating
 
-    privacy.install_log_redaction()
+    privacy.install_log_redaction(app)
     pagecache.init_app(app)
     security.init_app(app)
     errors.init_app(app)
