@@ -77,12 +77,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Flask-Limiter syntax; operators tune them per deployment without a code change.
     SUBMIT_RATE_LIMIT = os.environ.get("SUBMIT_RATE_LIMIT", "20 per hour;5 per minute")
-    # Per client address, and per account whatever the address (failed attempts only), so
-    # guessing one moderator's password from many machines is slow too.
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
-        "LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"
-    )
+    # Login throttling (storyhub/services/login_throttle.py): growing delays per address, per
+    # (address, account) and per account from unknown devices; overrides per scope, e.g.
+    # {"account": {"free": 30, "max_seconds": 1800}}. RATELIMIT_ENABLED=False turns it off.
+    LOGIN_THROTTLE: dict = {}
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
 

@@ -41,7 +41,7 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
 
     from storyhub import cli, errors, pagecache, privacy, proxy, security, templating
 
-    privacy.install_log_redaction()
+    privacy.install_log_redaction(app)
     pagecache.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -64,21 +64,28 @@ def _init_extensions(app: Flask) -> None:
         migrate,
         ui_locale,
     )
+    from storyhub.services import login_throttle
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=ui_locale)
     limiter.init_app(app)
+    login_throttle.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to moderate."
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        if not user_id.isdigit():
+    def load_user(session_user_id: str) -> models.User | None:
+        """The session's user, if the session is still of the user's current generation."""
+        user_id, _dot, generation = session_user_id.partition(".")
+        if not (user_id.isdigit() and generation.isdigit()) or len(session_user_id) > 40:
             return None
-        return db.session.get(models.User, int(user_id))
+        user = db.session.get(models.User, int(user_id))
+        if user is None or user.get_id() != session_user_id:
+            return None  # logged out everywhere, new password, deactivated or new role
+        return user
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

@@ -7,8 +7,13 @@ override both.
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
+
+from gunicorn.glogging import Logger
+
+from storyhub import privacy
 
 # Measured on 2 cores (bench/RESULTS.md, "Choosing gunicorn's workers"): the page work is CPU
 # bound (rendering; SQL is under a millisecond), so threads add little under the GIL.
@@ -32,6 +37,24 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logs, with every private path, token and e-mail redacted (storyhub/privacy.py).
+    The app's own loggers write through gunicorn's error log, at its level."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        root = logging.getLogger()
+        for handler in self.error_log.handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        root.setLevel(self.error_log.level)
+        privacy.install_log_redaction()
+        privacy.install_on([self.error_log, self.access_log, root])
+
+
+logger_class = RedactingLogger
 
 
 def post_worker_init(worker: Any) -> None:

@@ -26,6 +26,9 @@ from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.services import accounts
 
+# Keeps a log of the whole session and fails the run if a private value reached it.
+pytest_plugins = ["tests.log_audit"]
+
 TEST_DATABASE_URL = os.environ.get("STORYHUB_TEST_DATABASE_URL", "sqlite://")
 MODERATOR_EMAIL = "mod@example.org"
 MODERATOR_PASSWORD = "a long test password"

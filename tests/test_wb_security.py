@@ -1,11 +1,8 @@
-"""Workbench 7b: login rate-limited per account and per address, hashed passwords, cookie
-flags, CSRF on every moderation and admin POST, changing one's own password."""
+"""Workbench 7b: hashed passwords, cookie flags, CSRF on every moderation and admin POST,
+changing one's own password (login throttling: tests/test_login_throttle.py)."""
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
 import sqlalchemy as sa
 
 from config import ProductionConfig
@@ -15,65 +12,6 @@ from storyhub.models import Helpline, ModerationEvent, RejectReason, Story, Topi
 from storyhub.services import accounts
 from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token
 from tests.workbench import ADMIN_EMAIL, PASSWORD, login_as, make_user
-
-
-@pytest.fixture
-def limited_app(database_url):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-            "LOGIN_RATE_LIMIT": "6 per minute",
-            "LOGIN_ACCOUNT_RATE_LIMIT": "3 per minute",
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        for email in ("a@example.org", "b@example.org"):
-            accounts.create_user(email, MODERATOR_PASSWORD, UserRole.MODERATOR)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
-def _attempt(app, email, password, address):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    token = csrf_token(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
-
-
-def test_login_is_limited_per_account_from_any_address(limited_app):
-    for n in range(3):
-        assert _attempt(limited_app, "a@example.org", "wrong", f"10.0.0.{n}").status_code == 400
-    # The fourth try on that account is refused, from yet another address, right password too.
-    blocked = _attempt(limited_app, "A@Example.org", MODERATOR_PASSWORD, "10.0.0.9")
-    assert blocked.status_code == 429
-    html = blocked.get_data(as_text=True)
-    assert "Too many login attempts" in html and 'value="A@Example.org"' in html
-    # Another account from the same address is not affected.
-    assert _attempt(limited_app, "b@example.org", MODERATOR_PASSWORD, "10.0.0.9").status_code == 302
-
-
-def test_login_is_limited_per_address_across_accounts(limited_app):
-    for n in range(6):
-        response = _attempt(limited_app, f"nobody{n}@example.org", "wrong", "10.1.1.1")
-        assert response.status_code == 400
-    assert _attempt(limited_app, "b@example.org", MODERATOR_PASSWORD, "10.1.1.1").status_code == 429
-    assert _attempt(limited_app, "b@example.org", MODERATOR_PASSWORD, "10.1.1.2").status_code == 302
-
-
-def test_successful_logins_do_not_use_up_the_account_limit(limited_app):
-    for n in range(5):
-        assert (
-            _attempt(limited_app, "a@example.org", MODERATOR_PASSWORD, f"10.2.0.{n}").status_code
-            == 302
-        )
 
 
 def test_passwords_are_hashed_with_scrypt(app, moderator):

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
 from urllib.parse import urlsplit
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
 
 from storyhub.auth import bp
 from storyhub.auth.forms import LoginForm, PasswordForm
-from storyhub.extensions import limiter
 from storyhub.forms import ActionForm
-from storyhub.services import accounts
+from storyhub.services import accounts, login_throttle
 from storyhub.services.errors import FieldError
-from storyhub.views import configured_limit, no_store
+from storyhub.views import no_store
 
-TOO_MANY_ATTEMPTS = (
-    "Too many login attempts for this account or from this address. "
-    "Please wait a few minutes, then try again."
-)
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,31 +40,19 @@ def _safe_next(target: str | None) -> str:
     return url_for("moderate.queue")
 
 
-def _account_key() -> str:
-    """Rate-limit key for the account being tried, whoever is trying it."""
-    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))[:254]
-
-
-def _failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
-@bp.errorhandler(TooManyRequests)
-def too_many_attempts(_error: TooManyRequests) -> Any:
-    """A rate-limited login comes back as the form, e-mail kept, with a plain message."""
-    form = LoginForm()
-    form.form_errors.append(TOO_MANY_ATTEMPTS)
-    return render_template("auth/login.html", form=form), 429
+def _throttled(form: LoginForm, retry_after: int) -> Response:
+    """A throttled login comes back as the form, e-mail kept, saying how long to wait."""
+    form.form_errors.append(
+        f"Too many failed login attempts. Please wait {_wait_text(retry_after)}, then try "
+        "again. This slows down password guessing; a browser you have logged in with before "
+        "is not held up by other people's attempts."
+    )
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(configured_limit("LOGIN_RATE_LIMIT"), methods=["POST"])
-@limiter.limit(
-    configured_limit("LOGIN_ACCOUNT_RATE_LIMIT"),
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_failed,  # a successful login does not count against the account
-)
 @no_store
 def login() -> object:
     if current_user.is_authenticated:
@@ -68,17 +64,37 @@ def login() -> object:
         if form.csrf_token.errors:
             form.form_errors.append("Your session had expired. Please log in again.")
         return render_template("auth/login.html", form=form), 400
-    user = accounts.authenticate(form.email.data, form.password.data)
-    if user is None:
+    try:
+        result = accounts.log_in(
+            form.email.data,
+            form.password.data,
+            request.remote_addr,
+            request.cookies.get(login_throttle.DEVICE_COOKIE),
+        )
+    except login_throttle.LoginThrottled as throttled:
+        return _throttled(form, throttled.retry_after)
+    if result.user is None:
         form.form_errors.append("E-mail or password is not correct.")
         return render_template("auth/login.html", form=form), 400
-    login_user(user)
-    return redirect(_safe_next(request.args.get("next")))
+    login_user(result.user)
+    response = redirect(_safe_next(request.args.get("next")))
+    response.set_cookie(
+        login_throttle.DEVICE_COOKIE,
+        result.device_cookie or "",
+        max_age=login_throttle.DEVICE_COOKIE_MAX_AGE,
+        path=url_for("auth.login"),  # sent to the login page only, never to public pages
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> object:
     if ActionForm().validate_on_submit():
+        if current_user.is_authenticated:
+            accounts.log_out_everywhere(current_user._get_current_object())
         logout_user()
         flash("You are logged out.")
     return redirect(url_for("reader.home"))
@@ -99,5 +115,6 @@ def change_password() -> object:
     except FieldError as error:
         getattr(form, error.field).errors.append(str(error))
         return render_template("auth/password.html", form=form), 400
-    flash("Your password is changed.")
+    login_user(current_user._get_current_object())  # this browser stays in; all others are out
+    flash("Your password is changed. Any other browser logged in as you is now logged out.")
     return redirect(url_for("moderate.queue"))

@@ -48,10 +48,21 @@ class User(UserMixin, db.Model):
     )
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    # Part of every session's user id: bumping it ends all of this user's sessions at once
+    # (logout, new password, deactivation, role change; see _end_sessions_on_change below).
+    session_generation: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session and remember cookie: id and generation."""
+        return f"{self.id}.{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember cookie issued so far for this user invalid."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -61,3 +72,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def _end_sessions_on_change(target: User, value: object, oldvalue: object, _by: object) -> None:
+    """Whatever code path changes who someone is or what they may do, their sessions end."""
+    if oldvalue in (so.attributes.NO_VALUE, so.attributes.NEVER_SET) or value == oldvalue:
+        return  # a new object, or a write of the same value
+    target.end_sessions()
+
+
+for _attribute in (User.password_hash, User.role, User.active):
+    sa.event.listen(_attribute, "set", _end_sessions_on_change, active_history=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from storyhub.extensions import db
 from storyhub.models import User, UserRole
+from storyhub.services import login_throttle
 from storyhub.services.errors import FieldError, ServiceError
 
 MIN_PASSWORD_LENGTH = 12
@@ -53,6 +55,25 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    device_cookie: str | None = None  # to set on success: this browser is now known
+
+
+def log_in(
+    email: str, password: str, address: str | None, device_cookie: str | None
+) -> LoginResult:
+    """Check a login under the throttle (services/login_throttle.py); raises LoginThrottled
+    before the password is looked at when this client must wait."""
+    attempt = login_throttle.begin(normalise_email(email), address, device_cookie)
+    user = authenticate(email, password)
+    if user is None:
+        return LoginResult(None)
+    login_throttle.succeeded(attempt)
+    return LoginResult(user, attempt.device_cookie_after_success())
+
+
 def invite_user(email: str, role: UserRole) -> tuple[User, str]:
     """Create an account with a random first password, returned once for the admin to pass on
     (there is no e-mail for moderators yet); the new moderator changes it after logging in."""
@@ -61,14 +82,21 @@ def invite_user(email: str, role: UserRole) -> tuple[User, str]:
 
 
 def set_active(user: User, active: bool, admin: User) -> None:
-    """Deactivate or reactivate an account; its open sessions end with deactivation."""
+    """Deactivate or reactivate an account; its open sessions end (User.session_generation)."""
     if user.id == admin.id and not active:
         raise ServiceError("You cannot deactivate your own account: ask another admin.")
     user.active = active
     db.session.commit()
 
 
+def log_out_everywhere(user: User) -> None:
+    """End every session of this user, in this browser and all others."""
+    user.end_sessions()
+    db.session.commit()
+
+
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password; every session of the user ends (the caller logs this one in again)."""
     if not user.check_password(current):
         raise FieldError("current", "The current password is not correct.")
     if len(new) < MIN_PASSWORD_LENGTH:

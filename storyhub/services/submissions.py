@@ -161,10 +161,18 @@ def _manage_token_for(idempotency_key: str) -> str:
     return digest.hexdigest()
 
 
+def _stored_key(idempotency_key: str) -> str | None:
+    """What the database keeps of an idempotency key: its SHA-256 (the key leads to the
+    manage token, so it is a secret like the token)."""
+    return hash_token(idempotency_key) if idempotency_key else None
+
+
 def _story_with_key(idempotency_key: str) -> Story | None:
     if not idempotency_key:
         return None
-    return db.session.scalar(sa.select(Story).filter_by(idempotency_key=idempotency_key))
+    return db.session.scalar(
+        sa.select(Story).filter_by(idempotency_key=_stored_key(idempotency_key))
+    )
 
 
 def _existing_receipt(idempotency_key: str) -> SubmissionReceipt | None:
@@ -275,7 +283,7 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         country=submission.country,
         language=submission.language,
         detected_language=detected,
-        idempotency_key=submission.idempotency_key or None,
+        idempotency_key=_stored_key(submission.idempotency_key),
         submitter=_new_submitter(token, submission.email, submission.consent_publish),
         diagnoses=_diagnoses(submission.diagnoses),
         allow_translation=submission.consent_translate,
@@ -312,7 +320,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
         country=original.country,
         language=submission.language,
         detected_language=detected,
-        idempotency_key=submission.idempotency_key or None,
+        idempotency_key=_stored_key(submission.idempotency_key),
         submitter=_new_submitter(token, submission.email, submission.consent_publish),
         translation_of=original,
         diagnoses=list(original.diagnoses),
@@ -437,7 +445,7 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
         detected_language=language_check.mismatch(
             story.language, f"{submission.title}\n{submission.body}"
         ),
-        idempotency_key=submission.idempotency_key or None,
+        idempotency_key=_stored_key(submission.idempotency_key),
         submitter=story.submitter,
         update_of=story,
         diagnoses=list(story.diagnoses),

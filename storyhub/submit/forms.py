@@ -3,12 +3,15 @@ interface (DESIGN.md); `language_other` and `confirm_language` are additions."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
 from typing import Any
 
+from flask import current_app, session
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -228,8 +231,17 @@ class SubmissionKeyMixin:
     submission_key: HiddenField
 
     def idempotency_key(self) -> str:
+        """The form's key bound to this browser session (its CSRF secret, which any accepted
+        POST carries): a double click or a reload gets the same receipt, but the same key sent
+        from another browser is another key, so a form page seen by someone else (a shared
+        computer, a proxy log) cannot fetch the author's private link."""
         key = self.submission_key.data or ""
-        return key if _KEY_PATTERN.fullmatch(key) else ""
+        if not _KEY_PATTERN.fullmatch(key):
+            return ""
+        binding = str(session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), ""))
+        message = f"submission-key:{binding}:{key}".encode()
+        secret = current_app.config["SECRET_KEY"].encode()
+        return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def _refuse_filled_honeypot(form: FlaskForm, field: Field) -> None:
