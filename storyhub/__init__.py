@@ -70,7 +70,10 @@ def _init_extensions(app: Flask) -> None:
             return None
         return db.session.get(models.User, int(user_id))
 
+    from storyhub.services import conflicts
+
     with app.app_context():
+        conflicts.init_engine(db.engine)
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 
