@@ -70,8 +70,10 @@ def _init_extensions(app: Flask) -> None:
             return None
         return db.session.get(models.User, int(user_id))
 
+    from storyhub.sanitize import guard_stored_text
     from storyhub.services import conflicts
 
+    guard_stored_text(conflicts.ConflictSession)
     with app.app_context():
         conflicts.init_engine(db.engine)
         if db.engine.dialect.name == "sqlite":

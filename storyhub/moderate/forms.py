@@ -21,7 +21,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from storyhub.forms import CheckboxListField, line_filter, text_filter
+from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.services.moderation import TRANSITIONS
 from storyhub.services.queue import KINDS, TABS
@@ -43,7 +43,12 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired("A title is needed."), Length(max=200)],
     )
     author_name = StringField(
-        "Author name as published", filters=[line_filter], validators=[Length(max=80)]
+        "Author name as published",
+        filters=[line_filter],
+        validators=[
+            Length(max=80),
+            VisibleLetters("The name needs letters readers can see (e.g. initials)."),
+        ],
     )
     body = TextAreaField(
         "Text (HTML allowed: p, br, a, strong, em, lists, blockquote, h3, h4)",
