@@ -7,7 +7,7 @@ import traceback
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -50,9 +50,19 @@ def _typed_fields() -> list[tuple[str, str]]:
     return typed
 
 
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def _json_error(status: int, message: str) -> Any:
+    return jsonify({"error": {"status": status, "message": message}}), status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        if _is_api():  # in the URL's format, also for what never reached the API's views
+            return _json_error(error.code or 500, error.description or "")
         if error.code == 429:
             refilled = _refilled_story_form(429)
             if refilled:
@@ -111,4 +121,6 @@ def init_app(app: Flask) -> None:
             request.path,
             "".join(traceback.format_tb(error.__traceback__)),
         )
+        if _is_api():
+            return _json_error(500, "Something went wrong on our side.")
         return _refilled_story_form(500) or (render_template("error.html", code=500), 500)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -15,7 +14,7 @@ from storyhub.extensions import limiter
 from storyhub.forms import ActionForm
 from storyhub.services import accounts
 from storyhub.services.errors import FieldError
-from storyhub.views import configured_limit, no_store
+from storyhub.views import configured_limit, no_store, safe_next
 
 TOO_MANY_ATTEMPTS = (
     "Too many login attempts for this account or from this address. "
@@ -24,12 +23,8 @@ TOO_MANY_ATTEMPTS = (
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme and "\\" not in target:
-            return target
-    return url_for("moderate.queue")
+    """Only follow `next` to a path on this site, never to another host (views.safe_next)."""
+    return safe_next(target) or url_for("moderate.queue")
 
 
 def _account_key() -> str:

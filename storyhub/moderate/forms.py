@@ -25,6 +25,7 @@ from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_
 from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.services.moderation import TRANSITIONS
 from storyhub.services.queue import KINDS, TABS
+from storyhub.views import SaneDate, parse_moment
 
 SAVE = "save"
 _VERSION_VALIDATORS = [
@@ -88,11 +89,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Choose one of the buttons.")
 
     def loaded_at_time(self) -> datetime | None:
-        try:
-            moment = datetime.fromisoformat(self.loaded_at.data or "")
-        except ValueError:
-            return None
-        return moment if moment.tzinfo else None
+        return parse_moment(self.loaded_at.data)
 
 
 class EraseForm(FlaskForm):
@@ -175,6 +172,6 @@ class LogFilterForm(FlaskForm):
     actor = SelectField("Who", default="")
     action = SelectField("Action", default="")
     story = IntegerField("Story number", validators=[Optional(), NumberRange(1, 2**31 - 1)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), SaneDate()])
+    until = DateField("To", validators=[Optional(), SaneDate()])
     before = IntegerField("before", validators=[Optional(), NumberRange(1, 2**31 - 1)])
