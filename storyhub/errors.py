@@ -72,7 +72,8 @@ def init_app(app: Flask) -> None:
     def concurrent_write(error: Exception) -> Any:
         # Someone else wrote first and no view caught it: never a 500, never lost text.
         db.session.rollback()
-        log.info("concurrent write refused on %s %s", request.method, request.path)
+        # The endpoint, not the path: a path may hold a private manage token.
+        log.info("concurrent write refused on %s %s", request.method, request.endpoint)
         refilled = _refilled_story_form(409) or _refilled_moderator_form(error)
         if refilled:
             return refilled
