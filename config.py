@@ -47,6 +47,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
     MAIL_URL: str | None = os.environ.get("MAIL_URL") or None
+    # Every request body is bounded. The largest legitimate form is a 50,000-character story
+    # in a script of 4-byte characters, percent-encoded (×3): about 600 KB plus the other
+    # fields; a moderator's HTML edit of it is a few times that. 4 MiB leaves room for both;
+    # anything larger is answered 413 before it is read. One form field may be as large.
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAIL_FROM = os.environ.get("MAIL_FROM", "storyhub <no-reply@storyhub.invalid>")
     MAIL_TIMEOUT_SECONDS = 20
     # Without MAIL_URL, development writes each e-mail as a file into instance/mail/;

@@ -87,7 +87,12 @@ def _init_extensions(app: Flask) -> None:
             return None  # logged out everywhere, new password, deactivated or new role
         return user
 
+    from storyhub.sanitize import guard_stored_text
+    from storyhub.services import conflicts
+
+    guard_stored_text(conflicts.ConflictSession)
     with app.app_context():
+        conflicts.init_engine(db.engine)
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
 

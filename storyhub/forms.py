@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField
+from wtforms import Field, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from storyhub.sanitize import clean_line, clean_text
+from storyhub.sanitize import clean_line, clean_text, has_visible_letters
 
 
 def line_filter(value: str | None) -> str:
@@ -15,6 +17,18 @@ def line_filter(value: str | None) -> str:
 
 def text_filter(value: str | None) -> str:
     return clean_text(value).strip() if isinstance(value, str) else (value or "")
+
+
+class VisibleLetters:
+    """A name shown to readers must show something: not only spaces, punctuation, zero-width
+    or filler characters (U+3164, U+115F, U+2800...). Empty is left to DataRequired."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if field.data and not has_visible_letters(field.data):
+            raise ValidationError(str(self.message))
 
 
 class CheckboxListField(SelectMultipleField):

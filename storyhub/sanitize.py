@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Any
 
 import bleach
+import sqlalchemy as sa
 from bleach.linkifier import Linker
 
 ALLOWED_TAGS = frozenset(
@@ -21,11 +23,26 @@ ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
 
-# Characters that never belong in stored text: C0/C1 controls (NUL breaks PostgreSQL) except
-# tab and newline, lone surrogates, and bidi overrides that can disguise text.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]"
+# Code points no XML document may hold (an Atom feed refuses them, so one in a title would break
+# every feed listing it), nor JSON consumers and e-mail headers expect: C0 controls except tab,
+# LF and CR (NUL also breaks PostgreSQL), lone surrogates, and the noncharacters U+FDD0–U+FDEF
+# and U+xFFFE/U+xFFFF in every plane.
+_NONCHARACTERS = "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
 )
+XML_INVALID = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]"
+)
+# Characters that never belong in text people write: the above, C1 controls, and bidi
+# overrides that can disguise text.
+_FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\u202a-\u202e\u2066-\u2069"
+    + _NONCHARACTERS
+    + "]"
+)
+# Letters that show nothing: Hangul fillers, braille blank, and the like. A name made only of
+# these (plus spaces, punctuation, zero-width marks) looks empty on the page.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u180e")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?…。])\s")
 
@@ -36,6 +53,23 @@ def clean_text(value: str | None) -> str:
         return ""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", _FORBIDDEN.sub("", value))
+
+
+def storable(value: str) -> str:
+    """Remove the code points no XML, JSON consumer or mail header accepts (see XML_INVALID).
+
+    The last line of the policy: every text column passes here on its way to the database
+    (`guard_stored_text`), whatever path wrote it.
+    """
+    return XML_INVALID.sub("", value) if XML_INVALID.search(value) else value
+
+
+def has_visible_letters(value: str) -> bool:
+    """True when `value` holds at least one letter a reader can see."""
+    return any(
+        unicodedata.category(char).startswith("L") and char not in _INVISIBLE_LETTERS
+        for char in value
+    )
 
 
 def clean_line(value: str | None) -> str:
@@ -97,3 +131,18 @@ def make_excerpt(text: str, limit: int = 240) -> str:
         return sentence
     cut = sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:—-")
     return cut + "…"
+
+
+def _clean_stored_strings(session: Any, _context: Any, _instances: Any) -> None:
+    for instance in (*session.new, *session.dirty):
+        state = sa.inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)
+            if isinstance(value, str) and XML_INVALID.search(value):
+                setattr(instance, attribute.key, storable(value))
+
+
+def guard_stored_text(session_class: type) -> None:
+    """Clean every string column of every row the session writes (insert or update)."""
+    if not sa.event.contains(session_class, "before_flush", _clean_stored_strings):
+        sa.event.listen(session_class, "before_flush", _clean_stored_strings)

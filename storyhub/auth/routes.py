@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from urllib.parse import urlsplit
 
 from flask import (
     Response,
@@ -22,7 +21,7 @@ from storyhub.auth.forms import LoginForm, PasswordForm
 from storyhub.forms import ActionForm
 from storyhub.services import accounts, login_throttle
 from storyhub.services.errors import FieldError
-from storyhub.views import no_store
+from storyhub.views import no_store, safe_next
 
 
 def _wait_text(seconds: int) -> str:
@@ -32,12 +31,8 @@ def _wait_text(seconds: int) -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme and "\\" not in target:
-            return target
-    return url_for("moderate.queue")
+    """Only follow `next` to a path on this site, never to another host (views.safe_next)."""
+    return safe_next(target) or url_for("moderate.queue")
 
 
 def _throttled(form: LoginForm, retry_after: int) -> Response:

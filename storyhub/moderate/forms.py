@@ -21,10 +21,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from storyhub.forms import CheckboxListField, line_filter, text_filter
+from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.services.moderation import TRANSITIONS
 from storyhub.services.queue import KINDS, TABS
+from storyhub.views import SaneDate, parse_moment
 
 SAVE = "save"
 _VERSION_VALIDATORS = [
@@ -43,7 +44,12 @@ class DecisionForm(FlaskForm):
         validators=[DataRequired("A title is needed."), Length(max=200)],
     )
     author_name = StringField(
-        "Author name as published", filters=[line_filter], validators=[Length(max=80)]
+        "Author name as published",
+        filters=[line_filter],
+        validators=[
+            Length(max=80),
+            VisibleLetters("The name needs letters readers can see (e.g. initials)."),
+        ],
     )
     body = TextAreaField(
         "Text (HTML allowed: p, br, a, strong, em, lists, blockquote, h3, h4)",
@@ -83,11 +89,7 @@ class DecisionForm(FlaskForm):
             raise ValidationError("Choose one of the buttons.")
 
     def loaded_at_time(self) -> datetime | None:
-        try:
-            moment = datetime.fromisoformat(self.loaded_at.data or "")
-        except ValueError:
-            return None
-        return moment if moment.tzinfo else None
+        return parse_moment(self.loaded_at.data)
 
 
 class EraseForm(FlaskForm):
@@ -170,6 +172,6 @@ class LogFilterForm(FlaskForm):
     actor = SelectField("Who", default="")
     action = SelectField("Action", default="")
     story = IntegerField("Story number", validators=[Optional(), NumberRange(1, 2**31 - 1)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DateField("From", validators=[Optional(), SaneDate()])
+    until = DateField("To", validators=[Optional(), SaneDate()])
     before = IntegerField("before", validators=[Optional(), NumberRange(1, 2**31 - 1)])

@@ -116,7 +116,7 @@ def bulk() -> Any:
     except ServiceError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
-        return _render_queue(_filter_form(), form, 400)
+        return _render_queue(_filter_form(), form, error.status)
     return render_template(
         "moderate/bulk_result.html", outcomes=outcomes, action=form.bulk_action.data
     )
@@ -232,7 +232,8 @@ def review(story_id: int) -> Any:
         return render_review(page, form, 409, str(error))
     except ServiceError as error:
         db.session.rollback()
-        return render_review(reviewing.review_page(story, current_user), form, 400, str(error))
+        page = reviewing.review_page(story, current_user)
+        return render_review(page, form, error.status, str(error))
     if form.action.data == SAVE:
         flash(
             "Edits saved: " + ", ".join(moderation.FIELD_LABELS[c] for c in changed) + "."
@@ -264,7 +265,7 @@ def erase_story(story_id: int) -> Any:
         return _review_after_error(error.story, str(error), form, 409)
     except ServiceError as error:
         db.session.rollback()
-        return _review_after_error(story, str(error), form)
+        return _review_after_error(story, str(error), form, error.status)
     flash(f"Story {story.id} is erased: its text and the author's details are gone.")
     return redirect(url_for("moderate.queue"))
 

@@ -7,6 +7,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.services import catalog
+from storyhub.views import sane_moment
 
 
 def story_filters(args: MultiDict[str, str]) -> catalog.StoryFilters:
@@ -37,7 +38,10 @@ def cursor(args: MultiDict[str, str], name: str) -> catalog.Cursor | None:
     token = args.get(name, "")
     if not token:
         return None
-    parsed = catalog.Cursor.decode(token)
-    if parsed is None:
+    try:
+        parsed = catalog.Cursor.decode(token)
+    except (OverflowError, ValueError):  # a well-formed time that no datetime can hold in UTC
+        parsed = None
+    if parsed is None or sane_moment(parsed.published_at) is None:
         raise BadRequest(f"The {name} cursor is not valid.")
     return parsed

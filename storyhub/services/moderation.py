@@ -3,10 +3,12 @@ ModerationEvent, each edit as a StoryRevision, every write checked against `vers
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
 from storyhub.models import (
@@ -25,6 +27,7 @@ from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
 from storyhub.services import edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
+    Conflict,
     DiagnosisRequired,
     ReasonRequired,
     ServiceError,
@@ -188,12 +191,32 @@ def _check_version(story: Story, expected_version: int) -> None:
 
 
 def _commit_or_stale(story: Story) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        # Another moderator committed between our read and our write.
-        db.session.rollback()
-        raise StaleStoryError(db.session.get(Story, story.id, populate_existing=True)) from None
+    db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _refused_if_changed(
+    change: Callable[Concatenate[Story, P], R],
+) -> Callable[Concatenate[Story, P], R]:
+    """Whenever the database reports another writer (on commit, or on an autoflush half-way),
+    roll back and raise StaleStoryError with the story as it is now: the review page then
+    shows what changed and keeps the moderator's edits."""
+
+    @functools.wraps(change)
+    def guarded(story: Story, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return change(story, *args, **kwargs)
+        except StaleStoryError:
+            raise
+        except Conflict as error:
+            db.session.rollback()
+            current = db.session.get(Story, story.id, populate_existing=True)
+            raise StaleStoryError(current or story) from error
+
+    return guarded
 
 
 def _release_marker(story: Story, actor: User) -> None:
@@ -219,6 +242,7 @@ def _words(story: Story) -> tuple[str, str, str]:
     return edit_check.current_version(story)
 
 
+@_refused_if_changed
 def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdits) -> list[str]:
     """Store a moderator's edits without deciding; return the changed fields.
 
@@ -264,6 +288,7 @@ def asks_author(story: Story) -> bool:
     return edit_check.check_edits(story).substantive
 
 
+@_refused_if_changed
 def decide(
     story: Story,
     action: str,
@@ -319,6 +344,7 @@ def decide(
     return event
 
 
+@_refused_if_changed
 def erase(story: Story, actor: User, expected_version: int, reason: str) -> ModerationEvent:
     """Erase the story and all that hangs off it (see services.erasure); notify as a decision.
 
@@ -331,12 +357,7 @@ def erase(story: Story, actor: User, expected_version: int, reason: str) -> Mode
     reason = reason.strip()
     if not reason:
         raise ReasonRequired(REASON_PROMPTS["erase"])
-    try:
-        events = erase_story(story, actor.id, reason)
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleStoryError(db.session.get(Story, story.id, populate_existing=True)) from None
-    event = events[0]
+    event = erase_story(story, actor.id, reason)[0]
     notify.decision_made(story, event)
     db.session.commit()
     return event

@@ -26,6 +26,7 @@ from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
 from storyhub.services import consents, edit_check, moderation, queue, reasons
 from storyhub.services.diffing import DiffPart, has_changes, word_diff
+from storyhub.services.errors import Conflict
 from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
 
@@ -47,7 +48,7 @@ def mark_reviewing(story: Story, user: User) -> None:
         # Tidy as we go, so the table only ever holds recent markers.
         db.session.execute(sa.delete(ReviewMarker).where(ReviewMarker.seen_at <= expiry))
         db.session.commit()
-    except sa.exc.IntegrityError:
+    except Conflict:
         db.session.rollback()  # the same moderator opened the page twice at once: one is enough
 
 

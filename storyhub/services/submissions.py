@@ -5,15 +5,17 @@ outbox message."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
 from storyhub.models import (
@@ -36,7 +38,7 @@ from storyhub.services import (
     reidentification,
     translations,
 )
-from storyhub.services.errors import ServiceError, TransitionNotAllowed
+from storyhub.services.errors import Conflict, ServiceError, TransitionNotAllowed
 
 # Recorded with each consent, so we know which wording a person agreed to.
 CONSENT_TEXT_VERSION = consents.PUBLISH_WORDING
@@ -67,7 +69,7 @@ class MayIdentifyAuthor(ServiceError):
         self.risk = risk
 
 
-class StoryChanged(ServiceError):
+class StoryChanged(Conflict):
     """The story changed (a moderator decided) after the submitter opened the page."""
 
     def __init__(self, story: Story) -> None:
@@ -243,7 +245,7 @@ def _store_new(
     db.session.add(story)
     try:
         db.session.flush()
-    except sa.exc.IntegrityError:
+    except Conflict:
         # Two identical POSTs raced (double click): the other one won; show its result.
         db.session.rollback()
         winner = _story_with_key(idempotency_key)
@@ -363,13 +365,35 @@ def _unchanged(story: Story, edit: StoryEdit) -> bool:
 
 
 def _commit_or_changed(story: Story) -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:  # a moderator committed between our read and our write
-        db.session.rollback()
-        raise StoryChanged(db.session.get(Story, story.id, populate_existing=True)) from None
+    db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
 
 
+P_ = ParamSpec("P_")
+R = TypeVar("R")
+
+
+def _refused_if_changed(
+    change: Callable[Concatenate[Story, P_], R],
+) -> Callable[Concatenate[Story, P_], R]:
+    """Whenever the database reports another writer (a moderator committed between our read
+    and our write, on commit or on an autoflush), roll back and raise StoryChanged with the
+    story as it is now: the author's form comes back with their words and the new status."""
+
+    @functools.wraps(change)
+    def guarded(story: Story, *args: P_.args, **kwargs: P_.kwargs) -> R:
+        try:
+            return change(story, *args, **kwargs)
+        except StoryChanged:
+            raise
+        except Conflict as error:
+            db.session.rollback()
+            current = db.session.get(Story, story.id, populate_existing=True)
+            raise StoryChanged(current or story) from error
+
+    return guarded
+
+
+@_refused_if_changed
 def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     """Save the submitter's changes while pending or changes requested; back to the queue."""
     if story.status not in EDITABLE:
@@ -410,6 +434,7 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     return story
 
 
+@_refused_if_changed
 def withdraw_story(story: Story, expected_version: int) -> Story:
     """Take the story back (pending, changes requested or published → withdrawn)."""
     if story.status is S.WITHDRAWN:
@@ -462,9 +487,18 @@ def request_erasure(story: Story) -> None:
 
     No version check: the wish to be erased does not depend on what a moderator did meanwhile.
     """
-    if story.status is S.ERASED:
-        return
-    erasure.erase_story(story, actor_id=None, reason="requested by the author")
+    for attempt in range(2):
+        if story.status is S.ERASED:
+            return
+        try:
+            erasure.erase_story(story, actor_id=None, reason="requested by the author")
+            return
+        except Conflict:
+            # A moderator wrote meanwhile; erasure does not depend on it: once more, afresh.
+            db.session.rollback()
+            story = db.session.get(Story, story.id, populate_existing=True)  # type: ignore[assignment]
+            if attempt:
+                raise
 
 
 # ---- consent per use ----------------------------------------------------------------------
@@ -505,7 +539,7 @@ def set_consent(
         try:
             db.session.commit()
             return story
-        except StaleDataError:
+        except Conflict:
             db.session.rollback()
             story = db.session.get(Story, story.id, populate_existing=True)  # type: ignore[assignment]
             if give or attempt:
@@ -532,6 +566,7 @@ def _check_awaiting(story: Story, expected_version: int) -> None:
         raise StoryChanged(story)
 
 
+@_refused_if_changed
 def accept_edits(story: Story, expected_version: int, locale: str = "en") -> Story:
     """ "Publish this version": the author accepts a moderator's edits; it is published, and
     the edited text becomes the author's (their consents are tied to it)."""
@@ -549,6 +584,7 @@ def accept_edits(story: Story, expected_version: int, locale: str = "en") -> Sto
     return story
 
 
+@_refused_if_changed
 def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
     """The author answers the moderator instead of accepting: back to the queue, with the
     message for the moderators (never public)."""

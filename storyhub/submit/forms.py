@@ -36,7 +36,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from storyhub.forms import CheckboxListField, line_filter, text_filter
+from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import (
     COMMON_LANGUAGES,
     current_locale,
@@ -109,6 +109,9 @@ def _name_field(label: Any) -> StringField:
         validators=[
             DataRequired(_l("Please write the name to show, e.g. initials.")),
             Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
+            VisibleLetters(
+                _l("Please write a name with letters readers can see, e.g. your initials.")
+            ),
         ],
         render_kw={"maxlength": False},
     )

@@ -31,6 +31,12 @@ def failure_message(status: int, button: str) -> str:
             "Please check it, then press “%(button)s” again.",
             button=button,
         ),
+        409: _(
+            "Someone else changed your story at the same moment, so this was not saved. "
+            "Nothing is lost: your text is below. Please check it, then press “%(button)s” "
+            "again.",
+            button=button,
+        ),
         429: _(
             "You have sent several forms in a short time, so we paused for a moment. Nothing "
             "is lost: your text is below. Please wait a minute, then press “%(button)s” again.",
