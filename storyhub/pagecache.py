@@ -188,7 +188,7 @@ class PageRequest(Request):
     @cached_property
     def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
         read: set[str] = self.environ.setdefault(ARGS_READ, set())
-        return ReadTrackingArgs(_query_pairs(self.environ) or [], read)
+        return ReadTrackingArgs(super().args.items(multi=True), read)
 
 
 def _query_pairs(environ: WSGIEnvironment) -> list[tuple[str, str]] | None:
