@@ -96,6 +96,8 @@ def render_site_conf(template: str, settings: Settings) -> str:
         ("proxy_set_header Host storyhub.example.org;", f"proxy_set_header Host {netloc};"),
         ("server 127.0.0.1:8000;", f"server {settings.bind};"),
         ("/var/cache/nginx/storyhub", str(settings.state_dir / "cache")),
+        ("/var/log/nginx/storyhub.access.log", str(settings.state_dir / "nginx-access.log")),
+        ("/var/log/nginx/storyhub.error.log", str(settings.state_dir / "nginx-error.log")),
         ("/srv/storyhub", str(ROOT)),
     ]
     for production, local in replacements:
@@ -124,7 +126,6 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_timeout 65;
-    access_log {state}/nginx-access.log;
     client_body_temp_path {state}/tmp/body;
     proxy_temp_path {state}/tmp/proxy;
     fastcgi_temp_path {state}/tmp/fastcgi;
@@ -262,6 +263,12 @@ def run(environ: dict[str, str]) -> int:
             # Its own control socket, so several local stacks (and a system one) can run.
             "--control-socket",
             str(settings.state_dir / "gunicorn.ctl"),
+            # One line per request with the client's address as the app sees it (after the
+            # proxy headers), the method, status and time: no path, which may hold a token.
+            "--access-logfile",
+            "-",
+            "--access-logformat",
+            '%(h)s %(t)s "%(m)s" %(s)s %(L)ss',
             "wsgi:app",
         ]
         stack.start("gunicorn", gunicorn)
