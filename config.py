@@ -23,6 +23,15 @@ def _instance_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _int_from_environment(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name}={value!r} is not a whole number (0 or more).")
+    return int(value)
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
@@ -77,10 +86,26 @@ class Config:
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
 
+    # The site's own address (scheme, host and optional path prefix, e.g.
+    # https://stories.example.org). Set, it is the only Host the app answers and the base of
+    # every absolute link (e-mails, feeds, the API); production refuses to start without it.
+    PUBLIC_URL: str | None = os.environ.get("PUBLIC_URL") or None
+    # How many reverse proxies stand in front of gunicorn: the X-Forwarded-* headers that many
+    # hops added are believed (client address, scheme, host, prefix), any other is ignored.
+    PROXY_HOPS = _int_from_environment("PROXY_HOPS", 0)
+
     # Anonymous public pages are kept in a server-side cache this long at most; any change
     # to public content makes them stale at once (storyhub/pagecache.py).
     PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE", "on") != "off"
     PAGE_CACHE_SECONDS = 300
+    # Bounds, per worker in memory or shared in Redis (bytes: memory only; a page is at most
+    # 1 MB). Pages with a query string (filters, searches, cursors) have a pool of their own,
+    # so however many of them strangers ask for, the others stay.
+    PAGE_CACHE_MAX_PAGES = 2_000
+    PAGE_CACHE_MAX_BYTES = 64 * 2**20
+    PAGE_CACHE_MAX_QUERY_PAGES = 1_000
+    PAGE_CACHE_MAX_QUERY_BYTES = 16 * 2**20
+    PAGE_CACHE_KEY_PREFIX = "storyhub:"
 
     # Ask the submitter to confirm the declared language when the detector (py3langid) is at
     # least this sure of another one, on at least this many letters of text.
@@ -132,6 +157,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    PROXY_HOPS = _int_from_environment("PROXY_HOPS", 1)
 
 
 CONFIGS: dict[str, type[Config]] = {
@@ -164,3 +190,17 @@ def resolve_secret_key(config: type[Config], configured: str | None = None) -> s
             "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
     return _instance_secret_key()
+
+
+def resolve_public_url(config: type[Config], configured: str | None) -> str | None:
+    """Return PUBLIC_URL, or explain why production cannot start without it."""
+    if configured:
+        return configured
+    if issubclass(config, ProductionConfig):
+        raise RuntimeError(
+            "PUBLIC_URL is not set. In production it must name the site's own address, "
+            "e.g. PUBLIC_URL=https://stories.example.org: requests for any other host are "
+            "refused, and e-mailed, feed and API links are built from it, never from the "
+            "request's headers."
+        )
+    return None

@@ -171,7 +171,9 @@ def main() -> None:
     workdir = Path(args.keep or tempfile.mkdtemp(prefix="storyhub-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     with database(args.db, workdir) as url:
+        port = free_port()
         env = {
+            "PUBLIC_URL": f"http://127.0.0.1:{port}",
             "PATH": os.environ["PATH"], "STORYHUB_CONFIG": "production",
             "SECRET_KEY": secrets.token_urlsafe(32), "DATABASE_URL": url,
             "STORYHUB_INSTANCE": str(workdir), "SUBMIT_RATE_LIMIT": "100000000 per second",
@@ -185,7 +187,6 @@ def main() -> None:
             print(flask(["demo", "generate", "--stories", str(args.stories)], env), flush=True)
             if args.keep:
                 loaded.touch()
-        port = free_port()
         rows = []
         with gunicorn(env, port, args):
             story_path = canonical_story_path(port, url)

@@ -9,7 +9,13 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
-from config import INSTANCE_DIR, Config, config_from_environment, resolve_secret_key
+from config import (
+    INSTANCE_DIR,
+    Config,
+    config_from_environment,
+    resolve_public_url,
+    resolve_secret_key,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,11 +34,12 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     if isinstance(config, Mapping):
         app.config.update(config)
     app.config["SECRET_KEY"] = resolve_secret_key(config_class, app.config.get("SECRET_KEY"))
+    app.config["PUBLIC_URL"] = resolve_public_url(config_class, app.config.get("PUBLIC_URL"))
 
     _init_extensions(app)
     _register_blueprints(app)
 
-    from storyhub import cli, errors, pagecache, privacy, security, templating
+    from storyhub import cli, errors, pagecache, privacy, proxy, security, templating
 
     privacy.install_log_redaction()
     pagecache.init_app(app)
@@ -40,6 +47,9 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    # Last, so it wraps everything, the page cache included: one place decides what the
+    # proxy's and the client's headers may change.
+    proxy.init_app(app)
     return app
 
 

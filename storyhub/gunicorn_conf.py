@@ -19,8 +19,14 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", WORKER_CLASS)
 workers = int(os.environ.get("WEB_CONCURRENCY", str(WORKERS_PER_CORE * (os.cpu_count() or 1))))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-# The reverse proxy on this machine terminates TLS and sets X-Forwarded-Proto.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn believes no client header: the app decides which X-Forwarded-* values to trust,
+# in one place (storyhub/proxy.py, PROXY_HOPS and PUBLIC_URL). Left at their defaults, a
+# request arriving from forwarded_allow_ips (the proxy's address, so every client's request
+# relayed by it) could set the URL prefix with a `SCRIPT_NAME` header, the path with
+# `PATH_INFO` and the scheme with X-Forwarded-Proto/-Ssl/-Protocol.
+forwarder_headers = ""
+secure_scheme_headers: dict[str, str] = {}
+header_map = "drop"  # headers with "_" (which would alias X-Forwarded-For) never reach the app
 # A story may take long to write but not to send: requests are short.
 timeout = 30
 graceful_timeout = 20

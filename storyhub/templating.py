@@ -16,6 +16,7 @@ from wtforms import Field
 from storyhub import i18n
 from storyhub.forms import ActionForm
 from storyhub.models import Relation, Story, StoryStatus
+from storyhub.proxy import external_url
 from storyhub.services.catalog import TeaserSource, story_slug
 
 # How the submitter's status page names each state, in the reader's language.
@@ -45,19 +46,26 @@ RELATION_WORDS = {
 KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
 
 
-def story_url(story: Story | TeaserSource, **kwargs: Any) -> str:
-    """The story's canonical URL; an update lives on its original's page, at its anchor."""
+def _story_values(story: Story | TeaserSource, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The reader.story values of a story; an update lives on its original's page, at its
+    anchor."""
     # A teaser row has no `update_of`: its own URL redirects to the same anchor.
     original = getattr(story, "update_of", None) if story.update_of_id else None
     if original is not None:
         kwargs.setdefault("_anchor", f"update-{story.id}")
-        return url_for("reader.story", story_id=original.id, slug=story_slug(original), **kwargs)
-    return url_for("reader.story", story_id=story.id, slug=story_slug(story), **kwargs)
+        return {"story_id": original.id, "slug": story_slug(original), **kwargs}
+    return {"story_id": story.id, "slug": story_slug(story), **kwargs}
+
+
+def story_url(story: Story | TeaserSource, **kwargs: Any) -> str:
+    """The story's canonical URL, as a link within the site."""
+    return url_for("reader.story", **_story_values(story, kwargs))
 
 
 def canonical_url(story: Story) -> str:
-    """Absolute URL without the interface-language choice: for canonical links, feeds, APIs."""
-    return story_url(story, _external=True, lang=None)
+    """Absolute URL without the interface-language choice: for canonical links, feeds, APIs
+    (built from PUBLIC_URL when it is set)."""
+    return external_url("reader.story", **_story_values(story, {"lang": None}))
 
 
 def age(moment: datetime) -> str:
@@ -129,6 +137,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         story_url=story_url,
         canonical_url=canonical_url,
+        external_url=external_url,
         language_name=i18n.language_name,
         language_autonym=i18n.language_autonym,
         country_name=i18n.country_name,

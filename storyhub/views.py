@@ -45,4 +45,8 @@ def revalidate_with_etag(response: Response) -> Response:
     """Mark a 200 GET response public with a strong ETag; answer 304 when the client has it."""
     response.add_etag()
     response.headers["Cache-Control"] = PUBLIC_REVALIDATE
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    # make_conditional adds a Date; the server (gunicorn, Werkzeug's) adds its own, so two
+    # would reach the client (and the page cache would keep a stale one).
+    del response.headers["Date"]
+    return response

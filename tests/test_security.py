@@ -13,7 +13,13 @@ from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, stor
 
 def test_production_cookies_are_secure_and_hsts_is_sent(monkeypatch, database_url, moderator):
     monkeypatch.setenv("STORYHUB_CONFIG", "production")
-    app = create_app({"SECRET_KEY": "p" * 40, "SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_app(
+        {
+            "SECRET_KEY": "p" * 40,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "PUBLIC_URL": "https://storyhub.example",
+        }
+    )
     client = app.test_client()
     page = client.get("/login", base_url="https://storyhub.example")
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")

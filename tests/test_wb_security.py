@@ -104,6 +104,7 @@ def test_session_cookie_is_secure_in_production(database_url, tmp_path):
     class Production(ProductionConfig):
         SECRET_KEY = "p" * 40
         SQLALCHEMY_DATABASE_URI = database_url
+        PUBLIC_URL = "http://localhost"
         RATELIMIT_ENABLED = False
 
     app = create_app(Production)

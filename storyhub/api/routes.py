@@ -7,10 +7,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Response, abort, current_app, jsonify, request, url_for
+from flask import Response, abort, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from storyhub.api import bp, schema
+from storyhub.proxy import external_url
 from storyhub.reader import params
 from storyhub.services import catalog
 from storyhub.views import parse_int, revalidate_with_etag
@@ -40,10 +41,10 @@ def json_error(error: HTTPException) -> tuple[Response, int]:
 def index() -> Any:
     return jsonify(
         {
-            "stories": url_for(".stories", _external=True),
-            "diagnoses": url_for(".diagnoses", _external=True),
-            "topics": url_for(".topics", _external=True),
-            "openapi": url_for(".openapi", _external=True),
+            "stories": external_url(".stories"),
+            "diagnoses": external_url(".diagnoses"),
+            "topics": external_url(".topics"),
+            "openapi": external_url(".openapi"),
         }
     )
 
@@ -66,7 +67,7 @@ def stories() -> Any:
         {
             "stories": [schema.story_summary(s) for s in listing.stories],
             "next_cursor": next_cursor,
-            "next": url_for(".stories", _external=True, cursor=next_cursor, limit=limit, **args)
+            "next": external_url(".stories", cursor=next_cursor, limit=limit, **args)
             if next_cursor
             else None,
         }
@@ -110,7 +111,7 @@ def _openapi_document() -> dict[str, Any]:
 @bp.route("/openapi.json")
 def openapi() -> Any:
     document = dict(_openapi_document())
-    document["servers"] = [{"url": url_for(".index", _external=True).rstrip("/")}]
+    document["servers"] = [{"url": external_url(".index").rstrip("/")}]
     return jsonify(document)
 
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
-
 from storyhub.models import Diagnosis, Story, Topic
+from storyhub.proxy import external_url
 from storyhub.services import catalog
 from storyhub.templating import canonical_url
 
@@ -19,7 +18,7 @@ def _time(moment: datetime | None) -> str | None:
 
 
 def _api_url(story: Story) -> str:
-    return url_for("api.story", story_id=story.id, _external=True)
+    return external_url("api.story", story_id=story.id)
 
 
 def _kind(story: Story) -> str:
@@ -90,9 +89,9 @@ def diagnosis(node: catalog.DiagnosisNode) -> dict[str, Any]:
         "parent": item.parent.slug if item.parent else None,
         "names": {n.language: n.name for n in sorted(item.names, key=lambda n: n.language)},
         "story_count": node.count,
-        "url": url_for("reader.diagnosis", slug=item.slug, _external=True, lang=None),
-        "feed_url": url_for("reader.diagnosis_feed", slug=item.slug, _external=True, lang=None),
-        "stories_api_url": url_for("api.stories", diagnosis=item.slug, _external=True),
+        "url": external_url("reader.diagnosis", slug=item.slug, lang=None),
+        "feed_url": external_url("reader.diagnosis_feed", slug=item.slug, lang=None),
+        "stories_api_url": external_url("api.stories", diagnosis=item.slug),
     }
 
 
@@ -104,7 +103,7 @@ def topic(entry: catalog.TopicEntry) -> dict[str, Any]:
         "titles": {t.language: t.title for t in texts},
         "descriptions_html": {t.language: t.description_html for t in texts},
         "story_count": entry.count,
-        "url": url_for("reader.topic", slug=item.slug, _external=True, lang=None),
-        "feed_url": url_for("reader.topic_feed", slug=item.slug, _external=True, lang=None),
-        "stories_api_url": url_for("api.stories", topic=item.slug, _external=True),
+        "url": external_url("reader.topic", slug=item.slug, lang=None),
+        "feed_url": external_url("reader.topic_feed", slug=item.slug, lang=None),
+        "stories_api_url": external_url("api.stories", topic=item.slug),
     }

@@ -6,12 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from feedgen.feed import FeedGenerator
-from flask import Response, abort, render_template, url_for
+from flask import Response, abort, render_template
 from flask_babel import gettext as _
 from lxml import etree
 from markupsafe import escape
 
 from storyhub.i18n import current_locale
+from storyhub.proxy import external_url
 from storyhub.reader import bp
 from storyhub.services import catalog
 from storyhub.templating import canonical_url
@@ -25,7 +26,7 @@ EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _atom(title: str, self_endpoint: str, page_url: str, stories: list[Any], **kw: Any) -> Any:
-    self_url = url_for(self_endpoint, _external=True, lang=None, **kw)
+    self_url = external_url(self_endpoint, lang=None, **kw)
     feed = FeedGenerator()
     feed.id(self_url)
     feed.title(title)
@@ -76,7 +77,7 @@ def stories_feed() -> Any:
     return _atom(
         _("storyhub: new stories"),
         ".stories_feed",
-        url_for(".stories", _external=True, lang=None),
+        external_url(".stories", lang=None),
         catalog.feed_stories(catalog.StoryFilters(), FEED_ENTRIES),
     )
 
@@ -87,7 +88,7 @@ def diagnosis_feed(slug: str) -> Any:
     return _atom(
         _("storyhub: stories about %(name)s", name=diagnosis.name(current_locale())),
         ".diagnosis_feed",
-        url_for(".diagnosis", slug=slug, _external=True, lang=None),
+        external_url(".diagnosis", slug=slug, lang=None),
         catalog.feed_stories(catalog.StoryFilters(diagnosis=slug), FEED_ENTRIES),
         slug=slug,
     )
@@ -99,7 +100,7 @@ def topic_feed(slug: str) -> Any:
     return _atom(
         _("storyhub: %(topic)s", topic=topic.title(current_locale())),
         ".topic_feed",
-        url_for(".topic", slug=slug, _external=True, lang=None),
+        external_url(".topic", slug=slug, lang=None),
         catalog.feed_stories(catalog.StoryFilters(topic=slug), FEED_ENTRIES),
         slug=slug,
     )
@@ -122,7 +123,7 @@ def robots() -> Any:
         "Disallow: /search",
         "Disallow: /stories/*/translate",
         "",
-        f"Sitemap: {url_for('.sitemap', _external=True, lang=None)}",
+        f"Sitemap: {external_url('.sitemap', lang=None)}",
         "",
     ]
     return Response("\n".join(lines), mimetype="text/plain")

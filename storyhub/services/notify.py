@@ -7,22 +7,14 @@ the interface has it (else the default), whoever triggered them, and never quote
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from storyhub.i18n import base_language
 from storyhub.models import ModerationEvent, Story, StoryStatus
+from storyhub.proxy import external_url
 from storyhub.services import catalog, outbox
-
-
-def _link(endpoint: str, **values: Any) -> str:
-    """An absolute link in a request; outside one (a CLI task) the path alone."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    return current_app.url_map.bind("", url_scheme="https").build(endpoint, values)
 
 
 def _mail_locale(story: Story) -> str:
@@ -54,7 +46,7 @@ def _queue_receipt(story: Story, manage_token: str) -> None:
         "mail/received.txt",
         story=story,
         what=_what(story),
-        manage_link=_link("submit.manage_story", token=manage_token),
+        manage_link=external_url("submit.manage_story", token=manage_token),
     )
     subject = _("Your %(what)s has arrived: %(title)s", what=_what(story), title=story.title)
     outbox.enqueue("received", submitter.email, subject, body, story=story, submitter=submitter)
@@ -88,7 +80,9 @@ def _queue_decision(story: Story, event: ModerationEvent) -> None:
         return
     public_link = ""
     if story.status is StoryStatus.PUBLISHED:
-        public_link = _link("reader.story", story_id=story.id, slug=catalog.story_slug(story))
+        public_link = external_url(
+            "reader.story", story_id=story.id, slug=catalog.story_slug(story)
+        )
     body = render_template(
         "mail/decision.txt",
         story=story,
