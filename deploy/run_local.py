@@ -55,7 +55,8 @@ class Settings:
         env = dict(environ)
         # The README's defaults: production settings, SQLite in instance/, no Redis.
         env.setdefault("STORYHUB_CONFIG", "production")
-        env.setdefault("PUBLIC_URL", f"http://127.0.0.1:{port}")
+        # localhost: browsers keep production's Secure cookies over plain http only there.
+        env.setdefault("PUBLIC_URL", f"http://localhost:{port}")
         env.setdefault("PROXY_HOPS", "1")
         if not env.get("SECRET_KEY"):
             env["SECRET_KEY"] = _local_secret_key(state_dir)
