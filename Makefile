@@ -10,7 +10,8 @@ export STORYHUB_TEST_REDIS_URL := $(REDIS_TEST_URL)
 export STORYHUB_TEST_PG_URL := $(PG_TEST_URL)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres test-faults lint format install chromium check-postgres bench clean \
+.PHONY: run run-local test test-sqlite test-postgres test-faults lint format install chromium nginx \
+	check-postgres bench clean \
 	translations translations-compile
 
 $(BIN)/python:
@@ -39,6 +40,18 @@ chromium:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 
+# Debian's nginx for deploy/run-local and the tests that go through it (only the binary is used:
+# run-local starts its own nginx with deploy/nginx.conf, as any user, on PORT).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for deploy/run-local"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx; }
+
+# The production-shaped stack: nginx on PORT (default 8080) → gunicorn → database (README
+# "Deploy on one server"); DATABASE_URL, REDIS_URL, SECRET_KEY, PUBLIC_URL from the environment.
+run-local: install nginx
+	deploy/run-local
+
 check-postgres:
 	@$(BIN)/python -c "import psycopg; psycopg.connect('$(subst +psycopg,,$(PG_TEST_URL))', connect_timeout=5).close()" \
 	  || { echo "PostgreSQL is not reachable at $(PG_TEST_URL): start it (see README) or set PG_TEST_URL."; exit 1; }
@@ -51,16 +64,16 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test-sqlite: install chromium
+test-sqlite: install chromium nginx
 	STORYHUB_TEST_DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fault"
 
-test-postgres: install chromium check-postgres
+test-postgres: install chromium nginx check-postgres
 	STORYHUB_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m "not fault"
 
 # Benchmarks (README "Speed"): gunicorn with the production settings, wrk (Debian's), SQLite and
 # PostgreSQL; each run appends its table to bench/RESULTS.md. `make bench STORIES=100000`.
 STORIES ?= 1000
-bench: install check-postgres
+bench: install nginx check-postgres
 	@command -v wrk >/dev/null 2>&1 || { \
 	  echo "Installing Debian's wrk for the benchmarks"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk; }
@@ -68,7 +81,7 @@ bench: install check-postgres
 	$(BIN)/python bench/run.py --db postgresql --stories $(STORIES)
 
 # Kill gunicorn workers and restart PostgreSQL: alone, after the suites that share the server.
-test-faults: install check-postgres
+test-faults: install nginx check-postgres
 	STORYHUB_FAULT_TESTS=1 $(BIN)/pytest -p no:cacheprovider -m fault
 
 test: lint test-sqlite test-postgres test-faults

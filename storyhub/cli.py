@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.services import accounts, demo, export, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
@@ -71,20 +72,50 @@ outbox_group = AppGroup("outbox", help="Queued e-mail.")
 
 @outbox_group.command("send")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=None, help="At most this many.")
-def send_outbox(limit: int | None) -> None:
-    """Deliver due e-mail once (run it from cron or a systemd timer, every minute or so)."""
+@click.option("--loop", is_flag=True, help="Keep running: send what is due, wait, repeat.")
+@click.option(
+    "--interval",
+    type=click.IntRange(1, 3600),
+    default=30,
+    show_default=True,
+    help="With --loop, seconds between rounds.",
+)
+def send_outbox(limit: int | None, loop: bool, interval: int) -> None:
+    """Deliver due e-mail once (from cron or a systemd timer, every minute or so), or with
+    --loop keep delivering (a long-running service, e.g. deploy/storyhub-outbox.service)."""
+    if not loop:
+        _send_due_once(limit, fail_without_mail=True)
+        return
+    said_unconfigured = False
+    while True:
+        configured = _send_due_once(limit, fail_without_mail=False, quiet=said_unconfigured)
+        said_unconfigured = not configured
+        # Each round is its own transaction and session: nothing is held while waiting.
+        db.session.remove()
+        time.sleep(interval)
+
+
+def _send_due_once(limit: int | None, fail_without_mail: bool, quiet: bool = False) -> bool:
+    """One round; False when MAIL_URL is missing (said once, unless `quiet`)."""
     try:
         report = outbox.deliver_due(limit=limit)
     except outbox.MailNotConfigured as error:
         waiting, _oldest = outbox.queue_summary()
-        raise click.ClickException(f"{error} ({waiting} waiting)") from None
-    click.echo(f"Sent {len(report.sent)} message(s).")
+        if fail_without_mail:
+            raise click.ClickException(f"{error} ({waiting} waiting)") from None
+        # A long-running sender keeps waiting: the messages stay queued until MAIL_URL is set.
+        if not quiet:
+            click.echo(f"Error: {error} ({waiting} waiting)", err=True)
+        return False
+    if report.sent or report.retried or fail_without_mail:
+        click.echo(f"Sent {len(report.sent)} message(s).")
     for message_id, attempts, next_at in report.retried:
         # Ids and times only: addresses and texts never go to a terminal or a log.
         click.echo(
             f"Message {message_id} not sent (attempt {attempts}); "
             f"next try after {next_at:%Y-%m-%d %H:%M:%S} UTC."
         )
+    return True
 
 
 @outbox_group.command("status")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import format_date, format_number, format_timedelta
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
@@ -108,10 +111,29 @@ def keep_chosen_language(endpoint: str | None, values: dict[str, Any]) -> None:
         values["lang"] = chosen
 
 
+def fingerprint_static(endpoint: str | None, values: dict[str, Any]) -> None:
+    """Add `?v=<content hash>` to static URLs: nginx serves them as immutable for a year
+    (deploy/nginx.conf), and a changed file gets a new URL."""
+    if endpoint != "static" or "v" in values or not has_request_context():
+        return
+    path = Path(current_app.static_folder or "") / str(values.get("filename", ""))
+    try:
+        stat = path.stat()
+    except OSError:
+        return
+    values["v"] = _content_hash(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _content_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.url_defaults(keep_chosen_language)
+    app.url_defaults(fingerprint_static)
     app.jinja_env.globals.update(
         story_url=story_url,
         canonical_url=canonical_url,

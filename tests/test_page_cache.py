@@ -89,8 +89,8 @@ def test_head_and_revalidation_are_answered_from_the_cache(client, demo):
 
 def test_each_host_has_its_own_pages(client, demo):
     """Some pages carry absolute links (sitemap, feeds): one host's copy never serves another."""
-    assert client.get("/sitemap.xml").headers["X-Cache"] == "miss"
-    other = client.get("/sitemap.xml", base_url="https://stories.example.org")
+    assert client.get("/sitemaps/pages.xml").headers["X-Cache"] == "miss"
+    other = client.get("/sitemaps/pages.xml", base_url="https://stories.example.org")
     assert other.headers["X-Cache"] == "miss"
     assert "https://stories.example.org/topics/calcinosis" in other.get_data(as_text=True)
     assert "http://localhost/" not in other.get_data(as_text=True)

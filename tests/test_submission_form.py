@@ -181,7 +181,7 @@ def test_limits_are_explained_but_never_enforced_by_cutting_text(client, demo):
     # A maxlength would make the browser drop pasted words silently; the counter explains.
     assert "maxlength" not in title and "maxlength" not in body
     assert 'data-max-chars="200"' in title and 'data-max-chars="50000"' in body
-    assert 'src="/static/js/forms.js"' in html and "defer" in html
+    assert 'src="/static/js/forms.js?v=' in html and "defer" in html
     assert 'data-draft-key="submit"' in html
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
 

@@ -108,7 +108,22 @@ def topic_feed(slug: str) -> Any:
 
 @bp.route("/sitemap.xml")
 def sitemap() -> Any:
-    body = render_template("reader/sitemap.xml", sitemap=catalog.sitemap())
+    """A sitemap index: one sitemap of the other pages, one per block of story ids."""
+    body = render_template("reader/sitemap_index.xml", blocks=range(catalog.sitemap_blocks()))
+    return Response(body, mimetype="application/xml")
+
+
+@bp.route("/sitemaps/pages.xml")
+def sitemap_pages() -> Any:
+    body = render_template("reader/sitemap.xml", sitemap=catalog.sitemap_pages(), pages=True)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.route("/sitemaps/stories-<int:block>.xml")
+def sitemap_stories(block: int) -> Any:
+    if block >= catalog.sitemap_blocks():
+        abort(404)
+    body = render_template("reader/sitemap.xml", sitemap=catalog.sitemap_stories(block))
     return Response(body, mimetype="application/xml")
 
 

@@ -13,6 +13,9 @@ from storyhub.services import catalog, search
 from storyhub.views import parse_int, revalidate_with_etag
 
 SEARCH_PAGES = 20
+# Old `?page=N` links are redirected to the keyset cursor where that page started, found with
+# a scan of at most LEGACY_PAGES pages of ids; deeper ones answer 404.
+LEGACY_PAGES = 10
 
 
 @bp.after_request
@@ -50,6 +53,9 @@ def stories() -> Any:
     page = parse_int(request.args.get("page"), 1, 1, 100_000)
     if page is None:
         abort(400)
+    if page > LEGACY_PAGES:
+        # Deeper numbered pages would cost an ever longer scan: only cursors go that far.
+        abort(404)
     if "page" in request.args:
         # Links from before keyset paging: find where that page started, once.
         args = _filter_args(filters)

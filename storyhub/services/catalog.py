@@ -443,7 +443,9 @@ class DiagnosisNode:
 def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
     """The taxonomy as a tree, names in `locale`, each node with its story count."""
     locale = locale or current_locale()
-    counts = _subtree_counts()
+    # A count over every public story: once per generation (identification_counts keeps it
+    # too, with the country counts).
+    counts = identification_counts().by_diagnosis
     by_parent: dict[int | None, list[Diagnosis]] = {}
     for diagnosis in public_diagnoses():
         by_parent.setdefault(diagnosis.parent_id, []).append(diagnosis)
@@ -488,7 +490,13 @@ class TopicEntry:
 def topic_entries(locale: str | None = None) -> list[TopicEntry]:
     """Every topic, titled in `locale`, with how many public stories it links."""
     locale = locale or current_locale()
-    counts = dict(
+    counts = pagecache.per_generation(("topic-counts",), _count_topic_stories)
+    return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
+
+
+def _count_topic_stories() -> dict[int, int]:
+    """Public stories per topic: a count over all of them, made once per generation."""
+    return dict(
         db.session.execute(
             sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
             .join(Story, Story.id == story_topics.c.story_id)
@@ -496,11 +504,27 @@ def topic_entries(locale: str | None = None) -> list[TopicEntry]:
             .group_by(story_topics.c.topic_id)
         ).all()
     )
-    return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
 
 
 def public_languages() -> list[tuple[str, int]]:
-    """(language tag, number of public stories and translations in it), most first."""
+    """(language tag, number of public stories and translations in it), most first. A count
+    over every public story: made once per worker until published content changes."""
+    return pagecache.per_generation(("public-languages",), _count_languages)
+
+
+def _public_countries() -> frozenset[str]:
+    """Countries with public stories: like the languages, once per generation."""
+    return pagecache.per_generation(
+        ("public-countries",),
+        lambda: frozenset(
+            db.session.scalars(
+                sa.select(Story.country).distinct().where(is_public(), Story.update_of_id.is_(None))
+            )
+        ),
+    )
+
+
+def _count_languages() -> list[tuple[str, int]]:
     count = sa.func.count(Story.id)
     rows = db.session.execute(
         sa.select(Story.language, count)
@@ -528,11 +552,7 @@ def filter_choices(filters: StoryFilters, locale: str | None = None) -> FilterCh
     languages = {tag for tag, _count in public_languages()} | (
         {filters.language} if filters.language else set()
     )
-    countries = set(
-        db.session.scalars(
-            sa.select(Story.country).distinct().where(is_public(), Story.update_of_id.is_(None))
-        )
-    ) | ({filters.country} if filters.country else set())
+    countries = _public_countries() | ({filters.country} if filters.country else set())
 
     def by_label(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
         return sorted(pairs, key=lambda pair: pair[1].casefold())
@@ -867,34 +887,80 @@ class SitemapStory:
 
 @dataclass
 class Sitemap:
-    lastmod: datetime | None  # the newest change to any public story
+    lastmod: datetime | None  # the newest change to anything listed
     stories: list[SitemapStory]
     diagnoses: list[str]
     topics: list[str]
     languages: list[str]
 
 
-def sitemap() -> Sitemap:
-    """Everything public that has its own page, with when it last changed."""
+# Stories are listed by id in blocks this size: each block's sitemap reads one id range (a
+# primary-key range scan), so its cost does not grow with the site, a story never moves to
+# another file, and the index only needs the highest id. (The protocol allows 50,000 URLs.)
+SITEMAP_BLOCK = 10_000
+
+
+def sitemap_blocks() -> int:
+    """How many story sitemaps the index lists: enough blocks to reach the highest id."""
+    highest = db.session.scalar(sa.select(sa.func.max(Story.id))) or 0
+    return -(-highest // SITEMAP_BLOCK)
+
+
+def sitemap_pages() -> Sitemap:
+    """The pages that are not stories: listings, diagnoses, topics, languages."""
+    newest = db.session.scalar(
+        sa.select(Story.published_at)
+        .where(Story.status == StoryStatus.PUBLISHED, Story.published_at.is_not(None))
+        .order_by(Story.published_at.desc())
+        .limit(1)
+    )
+    return Sitemap(
+        lastmod=newest,
+        stories=[],
+        diagnoses=[d.slug for d in public_diagnoses()],
+        topics=[t.slug for t in public_topics()],
+        languages=[language for language, _count in public_languages()],
+    )
+
+
+def sitemap_stories(block: int) -> Sitemap:
+    """Every public story page whose id falls in `block` (0-based), with when it last changed
+    (an update changes the page of the story it continues) and its other public languages."""
+    low, high = block * SITEMAP_BLOCK + 1, (block + 1) * SITEMAP_BLOCK
+    in_block = Story.id.between(low, high)
+    columns = (Story.id, Story.title, Story.language, Story.updated_at, Story.translation_of_id)
     rows = db.session.execute(
-        sa.select(
-            Story.id, Story.title, Story.language, Story.updated_at, Story.translation_of_id
-        ).where(is_public(), Story.update_of_id.is_(None))
+        sa.select(*columns).where(in_block, is_public(by_key=True), Story.update_of_id.is_(None))
     ).all()
-    # An update changes the page of the story it continues.
+    # Originals here may have translations with ids beyond the block, and translations here
+    # originals before it: fetch those families by key (few: translations are rare).
+    elsewhere = {r.translation_of_id for r in rows if r.translation_of_id} - {r.id for r in rows}
+    related = sa.or_(
+        Story.translation_of_id.between(low, high),
+        Story.id.in_(elsewhere),
+        Story.translation_of_id.in_(elsewhere),
+    )
+    versions_by_id = {r.id: r for r in rows}
+    for row in db.session.execute(
+        sa.select(*columns).where(related, is_public(by_key=True), Story.update_of_id.is_(None))
+    ):
+        versions_by_id.setdefault(row.id, row)
+    versions: dict[int, list[tuple[str, int, str]]] = {}
+    for row in sorted(versions_by_id.values(), key=lambda r: r.id):
+        family = row.translation_of_id or row.id
+        versions.setdefault(family, []).append((row.language, row.id, title_slug(row.title)))
     update_times = dict(
         db.session.execute(
             sa.select(Story.update_of_id, sa.func.max(Story.updated_at))
-            .where(is_public(), Story.update_of_id.is_not(None))
+            .where(
+                sa.or_(Story.update_of_id.between(low, high), Story.update_of_id.in_(elsewhere)),
+                is_public(by_key=True),
+            )
             .group_by(Story.update_of_id)
         ).all()
     )
-    versions: dict[int, list[tuple[str, int, str]]] = {}
-    for story_id, title, language, _updated, translation_of in rows:
-        slug = title_slug(title)
-        versions.setdefault(translation_of or story_id, []).append((language, story_id, slug))
     stories = []
-    for story_id, title, language, updated, translation_of in rows:
+    for story_id, title, language, updated, translation_of in sorted(rows, key=lambda r: r.id):
         family = translation_of or story_id
         later = update_times.get(family)
         stories.append(
@@ -903,18 +969,15 @@ def sitemap() -> Sitemap:
                 slug=title_slug(title),
                 language=language,
                 lastmod=max(updated, later) if later else updated,
-                alternates=sorted(versions[family], key=lambda v: v[1])
-                if len(versions[family]) > 1
-                else [],
+                alternates=versions[family] if len(versions[family]) > 1 else [],
             )
         )
-    stories.sort(key=lambda s: s.story_id)
     return Sitemap(
         lastmod=max((s.lastmod for s in stories), default=None),
         stories=stories,
-        diagnoses=[d.slug for d in public_diagnoses()],
-        topics=[t.slug for t in public_topics()],
-        languages=[language for language, _count in public_languages()],
+        diagnoses=[],
+        topics=[],
+        languages=[],
     )
 
 
