@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from storyhub.models import UserRole
 from storyhub.services import accounts, demo, export, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
+from storyhub.text import cli as identifiers_cli
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
@@ -108,3 +109,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stories_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(identifiers_cli.identifiers_group)
