@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,6 +27,18 @@ KIND_LABELS = {
     "organisation": _l("Hospital or organisation"),
     "id": _l("Record or id number"),
 }
+# The moderators' flag counts them: (one, several).
+COUNT_NOUNS = {
+    "email": ("e-mail", "e-mails"),
+    "phone": ("phone number", "phone numbers"),
+    "url": ("link", "links"),
+    "date": ("date", "dates"),
+    "age": ("age", "ages"),
+    "place": ("place", "places"),
+    "person": ("name", "names"),
+    "organisation": ("organisation", "organisations"),
+    "id": ("id number", "id numbers"),
+}
 # What a moderator's one-click redaction puts in its place (editable before it is applied).
 NEUTRAL_PHRASES = {
     "email": "[e-mail address removed]",
@@ -44,7 +56,8 @@ _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 def enabled() -> bool:
-    return bool(current_app.config.get("IDENTIFIER_CHECK", True))
+    """On unless the configuration says off (the detector itself needs no application)."""
+    return not has_app_context() or bool(current_app.config.get("IDENTIFIER_CHECK", True))
 
 
 def initials(name: str) -> str:
@@ -139,6 +152,10 @@ class IdentifyingDetails:
 
     def counts(self) -> dict[str, int]:
         return identifiers.counts([*self.title_spans, *self.body_spans])
+
+    def count_text(self) -> str:
+        """ "2 names, 1 place" (moderators' pages are in English)."""
+        return ", ".join(f"{n} {COUNT_NOUNS[kind][n != 1]}" for kind, n in self.counts().items())
 
     def name_messages(self) -> list[str]:
         messages = {
