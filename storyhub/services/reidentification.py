@@ -114,7 +114,11 @@ def submission_question(
 def story_details(story: Story) -> IdentifyingDetails:
     """What a stored story's current text and name give away (the moderators' view)."""
     return identifier_check.check(
-        story.title, html_to_text(story.body_html), story.language, story.country, story.author_name
+        story.title or "",
+        html_to_text(story.body_html or ""),
+        story.language or "",
+        story.country or "",
+        story.author_name or "",
     )
 
 

@@ -599,6 +599,9 @@ def find(text: str, language: str = "", country: str = "", author_name: str = ""
     numbers and the first place to look for towns; the author's chosen name is not a finding."""
     if not isinstance(text, str) or not text:
         return []
+    author_name = author_name if isinstance(author_name, str) else ""
+    language = language if isinstance(language, str) else ""
+    country = country if isinstance(country, str) else ""
     languages = _languages(language)
     country = (country or "").upper()[:2]
     region = country if country.isalpha() and len(country) == 2 else ""
