@@ -493,13 +493,15 @@ def _without_trailing_town(text: str, start: int, end: int, country: str) -> int
 
 
 def _organisations(text: str, languages: tuple[str, ...], country: str) -> Iterator[Span]:
-    for lang in languages:
+    # A hospital keeps its own language's name in any story ("the Ospedale San Carlo").
+    for lang in LANGUAGES:
         for m in _ORG_LEADING[lang].finditer(text):
             end = _capitalised_run(text, m.end(), 5, allow_numbers=True, leading_connector=True)
             if end is not None:
                 end = _without_trailing_town(text, m.start(), end, country)
                 reason = "hospital, clinic or institution"
                 yield Span("organisation", m.start(), end, text[m.start() : end], reason)
+    for lang in languages:
         for m in _EMPLOYERS[lang].finditer(text):
             end = _capitalised_run(text, m.end(), 4)
             if end is not None:
@@ -558,7 +560,11 @@ def _towns(text: str, country: str) -> Iterator[Span]:
             name = text[first_start:last_end]
             if "\n" in name:
                 continue
-            if length == 1 and (len(name) < 3 or (name.isupper() and len(name) <= 3)):
+            if length == 1 and (
+                len(name) < 3
+                or (name.isupper() and len(name) <= 3)
+                or name.casefold() in vocab.NEVER_ALONE
+            ):
                 continue
             if not gazetteer.is_place(name, country):
                 continue

@@ -141,3 +141,9 @@ FIRST_NAMES = set(
     inés ines alba julia noelia lorena andrea natalia eva victoria marina claudia
     """.split()
 )
+
+# Words that start town names ("San Remo", "Port Talbot") but alone are no town here.
+NEVER_ALONE = frozenset(
+    "san santa santo sant saint st port fort mount lake new north south east west la el le los "
+    "las the great little upper lower".split()
+)
