@@ -568,9 +568,13 @@ def _towns(text: str, country: str) -> Iterator[Span]:
                 continue
             if not gazetteer.is_place(name, country):
                 continue
-            common = name.casefold() in vocab.COMMON_WORDS
-            if common and (length == 1 and _at_sentence_start(text, first_start)):
-                break
+            if length == 1 and _at_sentence_start(text, first_start):
+                # First word of a sentence: capitalised anyway, so a word ("Solo", "Nice")
+                # unless it is a town of the story's own country and no common word.
+                if name.casefold() in vocab.COMMON_WORDS or not gazetteer.home_population(
+                    name, country
+                ):
+                    break
             if name.casefold() in _MONTH_WORDS:
                 break
             big_here = gazetteer.home_population(name, country) >= BIG_CITY
