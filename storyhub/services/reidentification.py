@@ -12,6 +12,7 @@ sending (never stopped) about what the text contains, and moderators see a flag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
@@ -113,13 +114,21 @@ def submission_question(
 
 def story_details(story: Story) -> IdentifyingDetails:
     """What a stored story's current text and name give away (the moderators' view)."""
-    return identifier_check.check(
+    return _details(
         story.title or "",
-        html_to_text(story.body_html or ""),
+        story.body_html or "",
         story.language or "",
         story.country or "",
         story.author_name or "",
     )
+
+
+@lru_cache(maxsize=512)
+def _details(
+    title: str, body_html: str, language: str, country: str, author_name: str
+) -> IdentifyingDetails:
+    # Two flags and the review page ask about the same text in one request: read it once.
+    return identifier_check.check(title, html_to_text(body_html), language, country, author_name)
 
 
 def flagged_risk(story: Story) -> Risk | None:
