@@ -120,6 +120,9 @@ class Config:
     # with fewer than this many (its sub-types included), could identify its author: the
     # submitter is warned before sending (never stopped) and moderators see a flag.
     # 0 switches the warning off.
+    # The identifier check reads the text (names, towns, dates, contacts: storyhub/text/): the
+    # submitter is asked about what it finds, and the count warning above needs it to fire.
+    IDENTIFIER_CHECK = os.environ.get("IDENTIFIER_CHECK", "on") != "off"
     REIDENTIFICATION_COUNTRY_STORIES = int(os.environ.get("REIDENTIFICATION_COUNTRY_STORIES", 5))
     REIDENTIFICATION_DIAGNOSIS_STORIES = int(
         os.environ.get("REIDENTIFICATION_DIAGNOSIS_STORIES", 3)

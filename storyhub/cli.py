@@ -15,6 +15,7 @@ from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.services import accounts, demo, export, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
+from storyhub.text import cli as identifiers_cli
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
@@ -139,3 +140,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stories_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(identifiers_cli.identifiers_group)

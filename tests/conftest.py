@@ -77,6 +77,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             # The re-identification warning would stop most submissions in a small test
             # database; tests/test_patient_*.py switch it on where it is the subject.
             "REIDENTIFICATION_COUNTRY_STORIES": 0,
+            # Likewise the identifier check (the usual test story has a link in it);
+            # tests/test_identifier_question.py switches it on.
+            "IDENTIFIER_CHECK": False,
         }
     )
     with app.app_context():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from storyhub.i18n import country_name, language_name
 from storyhub.models import Story, StoryStatus
 from storyhub.sanitize import html_to_text
-from storyhub.services import reidentification, translations
+from storyhub.services import identifier_check, reidentification, translations
 
 VERY_SHORT = 400  # characters: two or three sentences
 VERY_LONG = 15_000  # characters: about 2,500 words
@@ -94,8 +94,9 @@ def author_replied(story: Story) -> Flag | None:
 
 
 def identifiable(story: Story) -> Flag | None:
-    """A rare diagnosis from a country with few published stories (the submitter was warned)."""
-    risk = reidentification.story_risk(story)
+    """A rare diagnosis from a country with few published stories, and (with the identifier
+    check on) something in the text or name that narrows it to a person."""
+    risk = reidentification.flagged_risk(story)
     if risk is None:
         return None
     rare = ", ".join(f"{d.name('en')} ({count} published)" for d, count in risk.diagnoses)
@@ -107,10 +108,25 @@ def identifiable(story: Story) -> Flag | None:
     )
 
 
+def identifiers(story: Story) -> Flag | None:
+    """Identifying details in the text, counted per kind (the review page highlights them)."""
+    if story.status is StoryStatus.ERASED or not identifier_check.enabled():
+        return None
+    details = reidentification.story_details(story)
+    counts = details.counts()
+    if not counts and not details.name_concerns:
+        return None
+    parts = [details.count_text()] if counts else []
+    if details.name_concerns:
+        parts.append("the author name")
+    return Flag("identifiers", "Identifying details: " + ", ".join(parts))
+
+
 CHECKS: list[Callable[[Story], Flag | None]] = [
     distress,
     author_replied,
     identifiable,
+    identifiers,
     language_mismatch,
     translation_outdated,
     contains_links,

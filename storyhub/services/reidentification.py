@@ -2,19 +2,26 @@
 the people it can be about to a handful. Counted from published data; the thresholds are in
 the configuration (REIDENTIFICATION_COUNTRY_STORIES, REIDENTIFICATION_DIAGNOSIS_STORIES).
 
-The submitter is warned in plain words before sending (never stopped), and moderators see a
-flag (services/flags.py)."""
+Counts alone are what every story shows (country, diagnosis), and fired on most submissions;
+so, with the identifier check on (IDENTIFIER_CHECK, the default), the warning needs the text
+too: the counts say the group is small, and a name, town, hospital, date or contact in the
+story (or a full name as signature) says which one of them. The submitter is asked before
+sending (never stopped) about what the text contains, and moderators see a flag
+(services/flags.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
 
 from storyhub.extensions import db
 from storyhub.models import Diagnosis, Story, StoryStatus
-from storyhub.services import catalog
+from storyhub.sanitize import html_to_text
+from storyhub.services import catalog, identifier_check
+from storyhub.services.identifier_check import IdentifyingDetails
 
 
 @dataclass(frozen=True)
@@ -67,3 +74,66 @@ def submission_risk(country: str, diagnosis_slugs: list[str]) -> Risk | None:
         db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(diagnosis_slugs)))
     )
     return assess(country, diagnoses)
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the submitter is asked before sending: the counts' risk (shown only with something
+    in the text that narrows it down) and what the text and name give away."""
+
+    risk: Risk | None
+    details: IdentifyingDetails | None
+
+
+def calibrated(risk: Risk | None, details: IdentifyingDetails | None) -> Risk | None:
+    """The counts' risk where it is real: with the identifier check on, only when the text or
+    the name adds something that points at a person."""
+    if risk is None or not identifier_check.enabled():
+        return risk
+    return risk if details else None
+
+
+def submission_question(
+    country: str,
+    diagnosis_slugs: list[str],
+    title: str,
+    body: str,
+    language: str,
+    author_name: str,
+    email: str,
+) -> Question | None:
+    """Ask, or None: any finding asks; counts alone no longer do (unless the check is off)."""
+    risk = submission_risk(country, diagnosis_slugs)
+    if not identifier_check.enabled():
+        return Question(risk, None) if risk else None
+    details = identifier_check.check(title, body, language, country, author_name, email)
+    if not details:
+        return None
+    return Question(calibrated(risk, details), details)
+
+
+def story_details(story: Story) -> IdentifyingDetails:
+    """What a stored story's current text and name give away (the moderators' view)."""
+    return _details(
+        story.title or "",
+        story.body_html or "",
+        story.language or "",
+        story.country or "",
+        story.author_name or "",
+    )
+
+
+@lru_cache(maxsize=512)
+def _details(
+    title: str, body_html: str, language: str, country: str, author_name: str
+) -> IdentifyingDetails:
+    # Two flags and the review page ask about the same text in one request: read it once.
+    return identifier_check.check(title, html_to_text(body_html), language, country, author_name)
+
+
+def flagged_risk(story: Story) -> Risk | None:
+    """The queue's "could identify its author": counts and text together."""
+    risk = story_risk(story)
+    if risk is None or not identifier_check.enabled():
+        return risk
+    return calibrated(risk, story_details(story))

@@ -55,17 +55,18 @@ class LanguageNeedsConfirmation(ServiceError):
     """The text reads clearly as another language than the one chosen: ask, never refuse.
     `risk` carries the re-identification question too, so both are asked at once."""
 
-    def __init__(self, detected: str, risk: reidentification.Risk | None = None) -> None:
+    def __init__(self, detected: str, risk: reidentification.Question | None = None) -> None:
         super().__init__(detected)
         self.detected = detected
         self.risk = risk
 
 
 class MayIdentifyAuthor(ServiceError):
-    """A rare diagnosis from a country with few stories: warn, suggest, never refuse."""
+    """The text, the name, or a rare diagnosis from a country with few stories could let
+    someone recognise the author: show what and suggest, never refuse."""
 
-    def __init__(self, risk: reidentification.Risk) -> None:
-        super().__init__(risk.country)
+    def __init__(self, risk: reidentification.Question) -> None:
+        super().__init__("may identify the author")
         self.risk = risk
 
 
@@ -268,7 +269,15 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         return existing
     risk = None
     if not submission.confirm_identifiable:
-        risk = reidentification.submission_risk(submission.country, submission.diagnoses)
+        risk = reidentification.submission_question(
+            submission.country,
+            submission.diagnoses,
+            submission.title,
+            submission.body,
+            submission.language,
+            submission.author_name,
+            submission.email,
+        )
     detected = language_check.mismatch(
         submission.language, f"{submission.title}\n{submission.body}"
     )
