@@ -35,6 +35,7 @@ def limited_app(request, database_url):  # type: ignore[no-untyped-def]
             "MANAGE_RATE_LIMIT": "1 per minute",
             "TRANSLATE_RATE_LIMIT": "1 per minute",
             "REIDENTIFICATION_COUNTRY_STORIES": 0,  # as in conftest: not the subject here
+            "IDENTIFIER_CHECK": False,  # likewise
         }
     )
     with app.app_context():
