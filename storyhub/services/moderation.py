@@ -133,8 +133,10 @@ def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
         before = snapshot(story)
         if edits.title is not None:
             story.title = edits.title
-        if edits.author_name is not None:
+        # A translation's byline is its original's, so a name is changed on the original only.
+        if edits.author_name is not None and story.translation_of_id is None:
             story.author_name = edits.author_name
+            translations.share_byline(story)
         if edits.content_note is not None:
             story.content_note = edits.content_note
         if edits.body_html is not None:

@@ -111,8 +111,8 @@ class TranslationSubmission:
     language: str
     title: str
     body: str
-    author_name: str
     consent_publish: bool
+    translator_name: str = ""  # the "Translated by" credit; the byline is the original's
     email: str = ""
     idempotency_key: str = ""
     confirm_language: bool = False
@@ -126,7 +126,8 @@ class StoryEdit:
     title: str
     body: str
     language: str
-    author_name: str
+    author_name: str | None = None  # None on a translation: its byline is the original's
+    translator_name: str | None = None  # translations only
     confirm_language: bool = False
     relation: Relation | None = None
     relation_detail: str | None = None
@@ -306,7 +307,8 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     token = _manage_token_for(submission.idempotency_key)
     story = Story(
         status=S.PENDING,
-        author_name=submission.author_name,
+        author_name=original.author_name,
+        translator_name=submission.translator_name,
         relation=original.relation,
         relation_detail=original.relation_detail,
         country=original.country,
@@ -346,12 +348,11 @@ def story_for_manage_token(token: str) -> Story | None:
 
 def _unchanged(story: Story, edit: StoryEdit) -> bool:
     """True when the story already says exactly this (a double click on Save)."""
-    return (story.title, story.body_text, story.language, story.author_name) == (
+    return (story.title, story.body_text, story.language) == (
         edit.title,
         edit.body,
         edit.language,
-        edit.author_name,
-    )
+    ) and (edit.author_name in (None, story.author_name))
 
 
 def _commit_or_changed(story: Story) -> None:
@@ -379,10 +380,13 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         edit.language, edit.title, edit.body, edit.confirm_language
     )
     _set_text(story, edit.title, edit.body)
-    story.language, story.author_name = edit.language, edit.author_name
+    story.language = edit.language
     _agreed(story)
     _mark_distress(story, edit.title, edit.body)
     if story.translation_of_id is None:  # a translation shares its original's details
+        if edit.author_name is not None:
+            story.author_name = edit.author_name
+            translations.share_byline(story)
         if edit.relation is not None:
             story.relation = edit.relation
         if edit.relation_detail is not None:
@@ -392,6 +396,8 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         if edit.diagnoses is not None:
             story.diagnoses = _diagnoses(edit.diagnoses)
     else:
+        if edit.translator_name is not None:
+            story.translator_name = edit.translator_name
         translations.record_source(story)
     from_status = story.status
     story.status = S.PENDING

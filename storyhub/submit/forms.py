@@ -111,6 +111,18 @@ def _name_field(label: Any) -> StringField:
     )
 
 
+def _translator_field() -> StringField:
+    return StringField(
+        _l("Your name for the “Translated by” credit (optional)"),
+        filters=[line_filter],
+        validators=[
+            Optional(),
+            Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
+        ],
+        render_kw={"maxlength": False},
+    )
+
+
 def _email_field() -> EmailField:
     return EmailField(
         _l("E-mail (optional, never published)"),
@@ -322,7 +334,7 @@ _STORY_ORDER = (
     "consent_syndicate",
 )  # fmt: skip
 _TRANSLATION_ORDER = (
-    "language", "language_other", "title", "body", "author_name", "email", "consent_publish",
+    "language", "language_other", "title", "body", "translator_name", "email", "consent_publish",
 )  # fmt: skip
 
 
@@ -360,7 +372,7 @@ class TranslationForm(SubmissionKeyMixin, LanguageForm):
     display_order = _TRANSLATION_ORDER
     title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
     body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    author_name = _name_field(_l("Author's name as published"))
+    translator_name = _translator_field()
     email = _email_field()
     consent_publish = BooleanField(
         _l(
@@ -383,7 +395,7 @@ class EditTranslationForm(LanguageForm):
     display_order = _TRANSLATION_ORDER
     title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
     body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    author_name = _name_field(_l("Author's name as published"))
+    translator_name = _translator_field()
     version = _version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
