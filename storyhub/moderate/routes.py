@@ -8,14 +8,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from storyhub.extensions import db
-from storyhub.i18n import country_name, language_name
-from storyhub.models import Story, StoryStatus
+from storyhub.i18n import country_choices, country_name, language_choices, language_name
+from storyhub.models import Relation, Story, StoryStatus
 from storyhub.moderate import bp
-from storyhub.moderate.forms import SAVE, BulkForm, DecisionForm, EraseForm, QueueFilterForm
+from storyhub.moderate.forms import (
+    SAVE,
+    BulkForm,
+    DecisionForm,
+    EraseForm,
+    QueueFilterForm,
+    VersionForm,
+)
 from storyhub.services import catalog, moderation, reasons
 from storyhub.services import review as reviewing
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.queue import QueueFilters, queue_page
+from storyhub.templating import RELATION_WORDS
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
@@ -127,6 +135,9 @@ def bulk() -> Any:
 
 def decision_form(**kwargs: Any) -> DecisionForm:
     form = DecisionForm(**kwargs)
+    form.language.choices = language_choices("en")
+    form.country.choices = country_choices("en")
+    form.relation.choices = [(r.value, RELATION_WORDS[r]) for r in Relation]
     form.diagnoses.choices = catalog.diagnosis_choices("en")
     form.topics.choices = _topic_choices()
     form.preset.choices = _preset_choices()
@@ -142,6 +153,9 @@ def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
         "body": story.body_html,
         "diagnoses": [d.slug for d in story.diagnoses],
         "topics": [t.slug for t in story.topics],
+        "language": story.language,
+        "country": story.country,
+        "relation": story.relation.value,
         "version": story.version,
         "loaded_at": page.loaded_at.isoformat(),
     }
@@ -158,6 +172,10 @@ def render_review(
         erase_form = EraseForm(formdata=None, prefix="erase", data={"version": page.story.version})
     # Suggested topics are marked among the checkboxes, for the moderator to confirm.
     form.topics.choices = _topic_choices({s.topic.slug for s in page.suggestions})
+    listed = {code for code, _name in form.language.choices}  # type: ignore[union-attr]
+    for code in (page.story.language, page.story.detected_language):
+        if code and code not in listed:  # a rarer tag the menu lacks: keep it choosable
+            form.language.choices = [*form.language.choices, (code, language_name(code, "en"))]  # type: ignore[misc]
     html = render_template(
         "moderate/review.html",
         page=page,
@@ -211,6 +229,8 @@ def review(story_id: int) -> Any:
         content_note=form.content_note_edit(),
         diagnoses=form.diagnoses.data,
         topics=form.topics.data,
+        correction_reason=form.correction_reason.data or "",
+        **form.correction_edits(),
     )
     try:
         if form.action.data == SAVE:
@@ -248,6 +268,35 @@ def review(story_id: int) -> Any:
         return redirect(url_for("moderate.queue"))
     flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
     return redirect(url_for("moderate.queue"))
+
+
+@bp.route("/stories/<int:story_id>/language", methods=["POST"])
+@no_store
+def correct_language(story_id: int) -> Any:
+    """The one-click correction offered by the language flag."""
+    story = get_story_or_404(story_id)
+    form = VersionForm()
+    if not form.validate():
+        message = CSRF_EXPIRED if form.csrf_token.errors else "Reload the page and try again."
+        return render_review(
+            reviewing.review_page(story, current_user), _reload(story), 400, message
+        )
+    try:
+        tag = moderation.correct_to_detected_language(story, current_user, form.version.data)
+    except StaleStoryError as error:
+        page = reviewing.review_page(error.story, current_user)
+        return render_review(page, _reload(error.story, page), 409, str(error))
+    except ServiceError as error:
+        db.session.rollback()
+        page = reviewing.review_page(story, current_user)
+        return render_review(page, _reload(story, page), 400, str(error))
+    flash(f"Language corrected to {language_name(tag, 'en')}; the author sees why on their page.")
+    return redirect(url_for("moderate.review", story_id=story.id))
+
+
+def _reload(story: Story, page: reviewing.ReviewPage | None = None) -> DecisionForm:
+    page = page or reviewing.review_page(story, current_user)
+    return decision_form(data=_initial_data(story, page))
 
 
 @bp.route("/stories/<int:story_id>/erase", methods=["POST"])

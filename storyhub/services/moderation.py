@@ -9,10 +9,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from storyhub.extensions import db
+from storyhub.i18n import language_name
 from storyhub.models import (
     Diagnosis,
     ModerationEvent,
     RejectReason,
+    Relation,
     ReviewMarker,
     Story,
     StoryRevision,
@@ -82,7 +84,14 @@ FIELD_LABELS = {
     "diagnoses": "diagnoses",
     "topics": "topics",
     "content_note": "content note",
+    "language": "language",
+    "country": "country",
+    "relation": "relation",
 }
+# What the author chose and a moderator may correct: minor by the edit rules (the author's
+# words do not change, so no new consent is asked), each correction a revision with its reason,
+# which the author reads on their private page.
+CORRECTIONS = ("language", "country", "relation", "diagnoses")
 BULK_LIMIT = 100
 
 
@@ -97,6 +106,11 @@ class StoryEdits:
     diagnoses: list[str] | None = None
     topics: list[str] | None = None
     content_note: str | None = None
+    # Corrections of the author's choices (None: as it is), and why they were made.
+    language: str | None = None
+    country: str | None = None
+    relation: str | None = None
+    correction_reason: str = ""
 
 
 def actions_for(story: Story) -> list[str]:
@@ -122,7 +136,26 @@ def snapshot(story: Story) -> dict[str, str]:
         "content_note": story.content_note,
         "diagnoses": " ".join(sorted(d.slug for d in story.diagnoses)),
         "topics": " ".join(sorted(t.slug for t in story.topics)),
+        "language": story.language,
+        "country": story.country,
+        "relation": story.relation.value,
     }
+
+
+def _apply_corrections(story: Story, edits: StoryEdits) -> None:
+    """Language on any story; country and relation belong to the original, and its
+    translations and updates share them."""
+    if edits.language is not None and edits.language != story.language:
+        story.language = edits.language
+        story.detected_language = None  # a moderator settled the question
+    if story.translation_of_id is not None or story.update_of_id is not None:
+        return
+    if edits.country is not None:
+        story.country = edits.country
+    if edits.relation is not None:
+        story.relation = Relation(edits.relation)
+    for follower in (*story.translations, *story.updates):
+        follower.country, follower.relation = story.country, story.relation
 
 
 def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
@@ -151,13 +184,16 @@ def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
             story.diagnoses = _by_slug(Diagnosis, edits.diagnoses)
         if edits.topics is not None:
             story.topics = _by_slug(Topic, edits.topics)
+        _apply_corrections(story, edits)
         after = snapshot(story)
         changed = [k for k in after if after[k] != before[k]]
         if changed:
             # Changing only diagnoses or topics writes link rows, not the story's row; touch
             # the row so its version moves and a concurrent save is refused.
             story.updated_at = utcnow()
-            _record_revision(story, actor, before, after, changed)
+            corrected = any(name in CORRECTIONS for name in changed)
+            reason = edits.correction_reason.strip() if corrected else ""
+            _record_revision(story, actor, before, after, changed, reason)
     return ["body" if name == "body_html" else name for name in changed]
 
 
@@ -170,7 +206,12 @@ def _by_slug(model: type[Diagnosis] | type[Topic], slugs: list[str]) -> list:  #
 
 
 def _record_revision(
-    story: Story, actor: User, before: dict[str, str], after: dict[str, str], changed: list[str]
+    story: Story,
+    actor: User,
+    before: dict[str, str],
+    after: dict[str, str],
+    changed: list[str],
+    reason: str = "",
 ) -> None:
     first = (
         db.session.scalar(sa.select(StoryRevision.id).filter_by(story_id=story.id).limit(1)) is None
@@ -181,7 +222,9 @@ def _record_revision(
             StoryRevision(story_id=story.id, actor_id=None, created_at=story.submitted_at, **before)
         )
     names = " ".join("body" if name == "body_html" else name for name in changed)
-    db.session.add(StoryRevision(story_id=story.id, actor_id=actor.id, changed=names, **after))
+    db.session.add(
+        StoryRevision(story_id=story.id, actor_id=actor.id, changed=names, reason=reason, **after)
+    )
 
 
 def _check_version(story: Story, expected_version: int) -> None:
@@ -239,6 +282,18 @@ def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdi
         _send_to_author(story, actor, "")
     _commit_or_stale(story)
     return changed
+
+
+def correct_to_detected_language(story: Story, actor: User, expected_version: int) -> str:
+    """One click from the "reads like Spanish" flag: the story is in the language the text
+    reads as. A correction like any other (a revision with its reason); return the tag."""
+    detected = story.detected_language
+    if detected is None:
+        raise ServiceError("There is no other language to correct to any more.")
+    name = language_name(detected, "en")
+    edits = StoryEdits(language=detected, correction_reason=f"The text is written in {name}.")
+    save_edits(story, actor, expected_version, edits)
+    return detected
 
 
 def _send_to_author(story: Story, actor: User, reason: str) -> ModerationEvent:

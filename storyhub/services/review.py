@@ -156,9 +156,12 @@ def _field_changes(before: dict[str, str], after: dict[str, str]) -> list[FieldC
         ("excerpt", "Teaser"),
         ("author_name", "Author name"),
         ("content_note", "Content note"),
+        ("language", "Language"),
+        ("country", "Country"),
+        ("relation", "Relation"),
     ):
-        if before[name] != after[name]:
-            changes.append(FieldChange(label, before[name], after[name]))
+        if before.get(name, "") != after.get(name, ""):
+            changes.append(FieldChange(label, before.get(name, ""), after.get(name, "")))
     if before["body_html"] != after["body_html"]:
         old, new = html_to_text(before["body_html"]), html_to_text(after["body_html"])
         changes.append(FieldChange("Text", old, new, word_diff(old, new)))
@@ -178,6 +181,9 @@ _EDIT_FIELDS = {  # StoryEdits attribute → snapshot key
     "content_note": "content_note",
     "diagnoses": "diagnoses",
     "topics": "topics",
+    "language": "language",
+    "country": "country",
+    "relation": "relation",
 }
 
 

@@ -408,6 +408,20 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     return story
 
 
+def switch_to_detected_language(story: Story, expected_version: int) -> Story:
+    """One click on the author's page: the story is in the language the text reads as."""
+    if story.detected_language is None:
+        return story  # a second click, or a moderator already settled it
+    if story.status not in (*EDITABLE, S.PUBLISHED):
+        raise TransitionNotAllowed(_("Your story can no longer be changed here."))
+    if story.version != expected_version:
+        raise StoryChanged(story)
+    story.language, story.detected_language = story.detected_language, None
+    _record(story, "switch_language", story.status)
+    _commit_or_changed(story)
+    return story
+
+
 def withdraw_story(story: Story, expected_version: int) -> Story:
     """Take the story back (pending, changes requested or published → withdrawn)."""
     if story.status is S.WITHDRAWN:

@@ -204,6 +204,8 @@ class LanguageForm(SummaryMixin, FlaskForm):
         validators=[Length(max=80, message=_l("Please type only the language's name or code."))],
     )
     confirm_language = BooleanField(_l("Yes, the language I chose is right"))
+    # The one-click answer to the language question: "it is in the language it reads as".
+    switch_language = StringField(filters=[line_filter], validators=[Length(max=35)])
     # Set by the view when the text reads as another language: the template asks about it.
     language_question: str | None = None
 
@@ -212,6 +214,9 @@ class LanguageForm(SummaryMixin, FlaskForm):
         self.language.choices = language_select_choices()
 
     def validate_language(self, field: SelectField) -> None:
+        switched = normalise_language_tag(self.switch_language.data or "")
+        if switched:
+            field.data, self.language_other.data = switched, ""
         if self.language_other.data:
             # A typed language wins over the menu; validate_language_other reports a bad one.
             field.data = find_language(self.language_other.data) or field.data
@@ -445,6 +450,12 @@ class ReplyForm(FlaskForm):
             Length(max=5000, message=_l("Please keep your message under %(max)d characters.")),
         ],
     )
+
+
+class LanguageSwitchForm(FlaskForm):
+    """The author's one click: "my story is in the language it reads as"."""
+
+    version = _version_field()
 
 
 class ConsentForm(FlaskForm):

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import limiter
-from storyhub.i18n import country_choices, current_locale
+from storyhub.i18n import country_choices, current_locale, language_name
 from storyhub.models import ConsentPurpose, Relation, Story, StoryStatus
 from storyhub.services import author_page, catalog
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
@@ -35,6 +35,7 @@ from storyhub.services.submissions import (
     set_consent,
     story_for_manage_token,
     story_for_proposal,
+    switch_to_detected_language,
     withdraw_story,
 )
 from storyhub.submit import bp
@@ -44,6 +45,7 @@ from storyhub.submit.forms import (
     EditStoryForm,
     EditTranslationForm,
     EraseForm,
+    LanguageSwitchForm,
     ReplyForm,
     UpdateForm,
     WithdrawForm,
@@ -147,6 +149,27 @@ def accept_edits_page(token: str) -> Any:
     except TransitionNotAllowed:
         return back_to_manage(token, _("There is nothing to decide here any more."))
     return back_to_manage(token, _("Thank you: this version is published."))
+
+
+@bp.route("/my/<token>/language", methods=["POST"])
+@manage_limit
+@private_page
+def switch_language_page(token: str) -> Any:
+    story = story_or_404(token)
+    form = LanguageSwitchForm()
+    if not form.validate_on_submit():
+        return render_manage(story, token, 400, message=invalid_form_message(
+            form, _("Switch the language")))  # fmt: skip
+    try:
+        switch_to_detected_language(story, form.version.data)
+    except StoryChanged:
+        return render_manage(story, token, 409, message=_(
+            "Your story changed while this page was open. Please look at it again."))  # fmt: skip
+    except TransitionNotAllowed as error:
+        return back_to_manage(token, str(error))
+    return back_to_manage(
+        token, _("Thank you: your story is now marked as %(language)s.",
+                 language=language_name(story.language, capitalize=False)))  # fmt: skip
 
 
 @bp.route("/my/<token>/reply", methods=["POST"])
