@@ -11,7 +11,8 @@ from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryRevision, StoryStatus
 from tests.conftest import manage_token
 from tests.submission_helpers import decide
-from tests.workbench import form_fields as page_form, post_review
+from tests.workbench import form_fields as page_form
+from tests.workbench import post_review
 
 TITLE = "Learning to type again"
 ENGLISH_BODY = (
