@@ -47,7 +47,7 @@ class DecisionForm(FlaskForm):
         "Author name as published", filters=[line_filter], validators=[Length(max=80)]
     )
     body = TextAreaField(
-        "Text (HTML allowed: p, br, a, strong, em, lists, blockquote, h3, h4)",
+        "Text, as the author wrote it (a blank line between paragraphs; links as plain URLs)",
         validators=[DataRequired("The text cannot be empty."), Length(max=200_000)],
     )
     excerpt = StringField("Teaser sentence", filters=[line_filter], validators=[Length(max=400)])

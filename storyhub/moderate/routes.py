@@ -150,7 +150,7 @@ def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
         "author_name": story.author_name,
         "excerpt": story.excerpt,
         "content_note": story.content_note,
-        "body": story.body_html,
+        "body": moderation.editable_text(story.body_html),
         "diagnoses": [d.slug for d in story.diagnoses],
         "topics": [t.slug for t in story.topics],
         "language": story.language,
@@ -200,7 +200,7 @@ def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
     for name, value in (
         ("title", mine.title),
         ("author_name", mine.author_name),
-        ("body", mine.body_html),
+        ("body", mine.body),
         ("excerpt", mine.excerpt),
         ("content_note", mine.content_note),
         ("diagnoses", mine.diagnoses),
@@ -224,7 +224,7 @@ def review(story_id: int) -> Any:
     edits = moderation.StoryEdits(
         title=form.title.data,
         author_name=form.author_name_edit(),
-        body_html=form.body.data,
+        body=form.body.data,
         excerpt=form.excerpt.data,
         content_note=form.content_note_edit(),
         diagnoses=form.diagnoses.data,

@@ -3,8 +3,11 @@ ModerationEvent, each edit as a StoryRevision, every write checked against `vers
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
+import bleach
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,7 +26,13 @@ from storyhub.models import (
     User,
 )
 from storyhub.models._types import utcnow
-from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
+from storyhub.sanitize import (
+    clean_text,
+    html_to_text,
+    make_excerpt,
+    moderator_html,
+    plain_text_to_html,
+)
 from storyhub.services import edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
@@ -95,11 +104,43 @@ CORRECTIONS = ("language", "country", "relation", "diagnoses")
 BULK_LIMIT = 100
 
 
+_LINK = re.compile(r'<a\s[^>]*href="([^"]*)"[^>]*>(.*?)</a>', re.IGNORECASE | re.DOTALL)
+_BLOCK_END = re.compile(r"</(?:p|li|h3|h4|blockquote|ul|ol)>\s*", re.IGNORECASE)
+
+
+def _link_as_text(match: re.Match[str]) -> str:
+    url, label = html.unescape(match.group(1)), match.group(2)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", label)).strip()
+    return label if shown in (url, url.split("://", 1)[-1]) else f"{label} ({html.escape(url)})"
+
+
+def editable_text(body_html: str) -> str:
+    """The text of stored HTML as moderators edit it, the way authors write it: paragraphs
+    separated by blank lines, line breaks kept, links as plain URLs. Never HTML."""
+    text = _LINK.sub(_link_as_text, body_html)
+    text = re.sub(r"<br\s*/?>\n?", "\n", text, flags=re.IGNORECASE)
+    text = _BLOCK_END.sub("\n\n", text)
+    text = html.unescape(bleach.clean(text, tags=set(), strip=True))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def same_text(first: str, second: str) -> bool:
+    """Equal as plain text, whatever the line endings and trailing spaces."""
+
+    def normal(text: str) -> str:
+        return "\n".join(line.rstrip() for line in clean_text(text).strip().splitlines())
+
+    return normal(first) == normal(second)
+
+
 @dataclass(frozen=True)
 class StoryEdits:
     """What a moderator may change; None leaves a field as it is."""
 
     title: str | None = None
+    # The text as moderators edit it (plain, see editable_text); the HTML is derived from it
+    # by the one sanitising policy. `body_html` is for callers holding HTML already stored.
+    body: str | None = None
     body_html: str | None = None
     excerpt: str | None = None
     author_name: str | None = None
@@ -172,6 +213,11 @@ def _apply_edits(story: Story, edits: StoryEdits, actor: User) -> list[str]:
             translations.share_byline(story)
         if edits.content_note is not None:
             story.content_note = edits.content_note
+        if edits.body is not None and not same_text(edits.body, editable_text(story.body_html)):
+            # Only a changed text is converted: an untouched one keeps its stored HTML.
+            story.body_html = plain_text_to_html(edits.body)
+            if edits.excerpt is None:
+                story.excerpt = make_excerpt(html_to_text(story.body_html))
         if edits.body_html is not None:
             body_html = moderator_html(edits.body_html)
             if body_html != story.body_html:

@@ -202,6 +202,15 @@ def _rebase(
 ) -> tuple[moderation.StoryEdits, list[str]]:
     rebased: dict[str, object] = {}
     both = []
+    if edits.body is not None:  # plain text: compared as text, rebased as text
+        base_text = moderation.editable_text(base["body_html"])
+        current_text = moderation.editable_text(current["body_html"])
+        if moderation.same_text(edits.body, base_text):
+            rebased["body"] = current_text
+        else:
+            rebased["body"] = edits.body
+            if not moderation.same_text(current_text, base_text):
+                both.append(moderation.FIELD_LABELS["body"])
     for attribute, key in _EDIT_FIELDS.items():
         mine = getattr(edits, attribute)
         if mine is None:
