@@ -127,6 +127,10 @@ class VersionForm(FlaskForm):
     version = IntegerField("version", validators=_VERSION_VALIDATORS)
 
 
+class SkipForm(FlaskForm):
+    """ "Skip": nothing but the CSRF token."""
+
+
 class EraseForm(FlaskForm):
     version = IntegerField("version", validators=_VERSION_VALIDATORS)
     reason = StringField(

@@ -51,6 +51,16 @@ def mark_reviewing(story: Story, user: User) -> None:
         db.session.rollback()  # the same moderator opened the page twice at once: one is enough
 
 
+def release_review(story: Story, user: User) -> None:
+    """ "Skip": `user` no longer has the story open, so others see it free at once."""
+    db.session.execute(
+        sa.delete(ReviewMarker).where(
+            ReviewMarker.story_id == story.id, ReviewMarker.user_id == user.id
+        )
+    )
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class TopicSuggestion:
     topic: Topic
