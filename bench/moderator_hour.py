@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask import Flask  # noqa: E402
+from flask import Flask
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -281,7 +281,8 @@ def main() -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+            executable = shutil.which("chromium")
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             result = walk(page, f"http://127.0.0.1:{server.server_port}", plan, args.mode, Axe())
             browser.close()
