@@ -171,20 +171,23 @@ def walk(page: Any, base: str, plan: Plan, mode: str, axe: Any = None) -> dict[s
         violations += [v["id"] for v in axe.run(page).response["violations"]]
     start, tally.loads = time.monotonic(), 0
     # The first story: from the queue.
-    if mode == "keyboard":
-        page.keyboard.press("j")
-        page.keyboard.press("Enter")
-        tally.keys += 2
-    else:
-        page.locator("table.queue a[href*='/moderate/stories/']").first.click()
-        tally.clicks += 1
+    with page.expect_navigation():
+        if mode == "keyboard":
+            page.keyboard.press("j")
+            page.keyboard.press("Enter")
+            tally.keys += 2
+        else:
+            page.locator("table.queue a[href*='/moderate/stories/']").first.click()
+            tally.clicks += 1
     done = 0
     while done < len(plan.decisions):
         page.wait_for_load_state()
         heading = _title(page)
         if heading == "Moderation queue":  # the old flow comes back here after each decision
-            page.locator("table.queue a[href*='/moderate/stories/']").first.click()
+            with page.expect_navigation():
+                page.locator("table.queue a[href*='/moderate/stories/']").first.click()
             tally.clicks += 1
+            tally.kind_actions["(back in the queue)"] += 1
             continue
         kind = plan.decisions[heading]
         before = (tally.clicks, tally.keys, tally.loads)
@@ -193,39 +196,41 @@ def walk(page: Any, base: str, plan: Plan, mode: str, axe: Any = None) -> dict[s
         if kind == "language":
             button = page.get_by_role("button", name="Correct the language to")
             if button.count():
-                button.click()
+                with page.expect_navigation():
+                    button.click()
                 tally.clicks += 1
-                page.wait_for_load_state()
             kind_done = "approve"
         elif kind == "translation":
             kind_done = "approve"  # read side by side, then approve
         else:
             kind_done = kind
         if kind_done == "approve":
-            if mode == "keyboard":
-                page.keyboard.press("a")
-                tally.keys += 1
-            else:
-                page.get_by_role("button", name="Approve").first.click()
-                tally.clicks += 1
+            with page.expect_navigation():
+                if mode == "keyboard":
+                    page.keyboard.press("a")
+                    tally.keys += 1
+                else:
+                    page.get_by_role("button", name="Approve").first.click()
+                    tally.clicks += 1
         else:
             if mode == "keyboard":
                 page.keyboard.press("r" if kind_done == "request_changes" else "x")
                 tally.keys += 1
-                if kind_done == "reject":
+                if kind_done == "reject" and page.locator("#preset").count():
                     page.keyboard.press("Tab")  # from the preset menu to the message
                     tally.keys += 1
                 page.keyboard.type(MESSAGE)
-                page.keyboard.press("Control+Enter")
+                with page.expect_navigation():
+                    page.keyboard.press("Control+Enter")
                 tally.keys += 1
             else:
                 page.get_by_label("Reason / message to the author").fill(MESSAGE)
                 tally.clicks += 1  # into the field
                 name = "Request changes" if kind_done == "request_changes" else "Reject"
-                page.get_by_role("button", name=name).first.click()
+                with page.expect_navigation():
+                    page.get_by_role("button", name=name).first.click()
                 tally.clicks += 1
             tally.typed += len(MESSAGE)
-        page.wait_for_load_state()
         done += 1
         tally.per_kind[kind] += 1
         after = (tally.clicks, tally.keys, tally.loads)

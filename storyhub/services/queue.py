@@ -202,7 +202,8 @@ class Presence:
 def presence(ids: list[int], state: StoryStatus, viewer: User) -> list[Presence]:
     """Who else has these stories open, and which left `state` (decided by someone)."""
     ids = ids[:200]
-    statuses = dict(db.session.execute(sa.select(Story.id, Story.status).where(Story.id.in_(ids))))
+    rows = db.session.execute(sa.select(Story.id, Story.status).where(Story.id.in_(ids)))
+    statuses = {story_id: status for story_id, status in rows}
     markers = active_markers(list(statuses), viewer)
     return [
         Presence(

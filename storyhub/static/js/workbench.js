@@ -28,6 +28,9 @@
   // "r" and "x" need words for the author first: they move to the reason field and remember
   // which button Ctrl+Enter presses.
   var intent = null;
+  // A decision is on its way: further keys must not send it twice (a double press).
+  var busy = false;
+  document.addEventListener("submit", function () { busy = true; });
 
   function prepare(key, label) {
     var button = byKey(key);
@@ -58,6 +61,7 @@
   }
 
   document.addEventListener("keydown", function (event) {
+    if (busy) { return; }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && intent && typing(event.target)) {
       event.preventDefault();
       intent.click();
