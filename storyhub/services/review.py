@@ -4,6 +4,7 @@ refused save — what changed since the moderator opened the page."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
-from storyhub.services import consents, edit_check, moderation, queue, reasons
+from storyhub.services import consents, edit_check, moderation, queue, reasons, translations
 from storyhub.services.diffing import DiffPart, has_changes, word_diff
 from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
@@ -278,9 +279,39 @@ class ReviewPage:
     # Against the version the author agreed to: would Approve publish, or ask the author?
     edits: edit_check.EditCheck | None = None
     consents: list[Consent] = field(default_factory=list)
+    # A translation: its original beside it, paragraph by paragraph (sanitised HTML), and when
+    # the original changed since, a word diff of the original's text then → now.
+    side_by_side: list[tuple[str, str]] = field(default_factory=list)
+    original_diff: list[DiffPart] = field(default_factory=list)
 
 
 S = StoryStatus
+_PARAGRAPHS = re.compile(r"(?<=</p>)\s*")
+
+
+def _paragraphs(body_html: str) -> list[str]:
+    return [part for part in _PARAGRAPHS.split(body_html) if part.strip()]
+
+
+def side_by_side(story: Story) -> list[tuple[str, str]]:
+    """The original's paragraphs beside the translation's, in order ("" where one runs out)."""
+    original = story.translation_of
+    if original is None:
+        return []
+    pairs = itertools.zip_longest(
+        _paragraphs(original.body_html), _paragraphs(story.body_html), fillvalue=""
+    )
+    return list(pairs)
+
+
+def original_changes(story: Story) -> list[DiffPart]:
+    """For a translation that may be out of date: the original's text as it was when the
+    translation was made (from the original's revisions) against its text now."""
+    original = story.translation_of
+    if original is None or not translations.may_be_out_of_date(story):
+        return []
+    then = _state_at(original, _revisions(original), story.submitted_at)
+    return word_diff(html_to_text(then["body_html"]), html_to_text(original.body_html))
 
 
 def review_page(story: Story, viewer: User, changes: ChangesSince | None = None) -> ReviewPage:
@@ -309,6 +340,8 @@ def review_page(story: Story, viewer: User, changes: ChangesSince | None = None)
         changes=changes,
         edits=edit_check.check_edits(story) if story.status is not S.ERASED else None,
         consents=consents.history(story),
+        side_by_side=side_by_side(story),
+        original_diff=original_changes(story),
     )
 
 
