@@ -335,7 +335,7 @@ STORIES: list[dict] = [
         "translations": [
             {
                 "language": "en",
-                "author_name": "Giulia",
+                "translator_name": "Anna B.",
                 "title": "The little stones under my skin",
                 "body": (
                     "For years I thought the small white lumps on my fingers were just calluses "

@@ -26,7 +26,6 @@ def _translate(client, sid, **overrides):
         "language": "it",
         "title": TRANSLATION_TITLE,
         "body": TRANSLATION_BODY,
-        "author_name": "Sarah",
         "email": "volunteer@example.net",
         "consent_publish": "y",
         "website": "",
@@ -41,11 +40,12 @@ def test_translate_page_for_published_stories_only(app, client, demo):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert page.headers["Cache-Control"] == "no-store"
-    for name in ("language", "title", "body", "author_name", "email", "consent_publish"):
+    for name in ("language", "title", "body", "translator_name", "email", "consent_publish"):
         assert f'name="{name}"' in html
+    assert 'name="author_name"' not in html  # the byline is the original's
     assert "The original (English)" in html
     assert "Growing up in Leeds" in html  # the text to translate from
-    assert 'value="Sarah"' in html  # the author's name, ready to keep
+    assert "original author's name, Sarah" in html
     assert client.get(f"/stories/{story_id(app, PENDING)}/translate").status_code == 404
     assert client.get("/stories/999999/translate").status_code == 404
     assert client.post("/stories/999999/translate", data={}).status_code == 404
@@ -192,7 +192,7 @@ def test_hostile_values_in_the_translation_and_edit_forms_never_cause_server_err
         "language_other": "",
         "title": "Titolo",
         "body": TRANSLATION_BODY,
-        "author_name": "Sarah",
+        "translator_name": "Anna",
         "consent_publish": "y",
         "version": "1",
         "submission_key": "",

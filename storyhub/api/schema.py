@@ -45,7 +45,9 @@ def story_summary(story: Story) -> dict[str, Any]:
         "url": canonical_url(story),
         "api_url": _api_url(story),
         "title": story.title,
+        # A translation's byline is its original's; the translator's credit is separate.
         "author_name": story.author_name,
+        "translator_name": story.translator_name if story.translation_of_id else "",
         "relation": story.relation.value,
         "relation_detail": story.relation_detail,
         "country": story.country,

@@ -31,6 +31,12 @@ class StoryRevision(db.Model):
     excerpt: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
     author_name: so.Mapped[str] = so.mapped_column(sa.String(80))
     content_note: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
+    # The details an author chose and a moderator may correct ("" in revisions made before).
+    language: so.Mapped[str] = so.mapped_column(sa.String(35), default="", server_default="")
+    country: so.Mapped[str] = so.mapped_column(sa.String(2), default="", server_default="")
+    relation: so.Mapped[str] = so.mapped_column(sa.String(20), default="", server_default="")
+    # Why the moderator corrected the author's choices; the author reads it on their page.
+    reason: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     # Slugs separated by spaces: a snapshot, not a link (a topic may be renamed or removed).
     diagnoses: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     topics: so.Mapped[str] = so.mapped_column(sa.Text, default="")

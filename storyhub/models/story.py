@@ -81,7 +81,11 @@ class Story(db.Model):
     body_text: so.Mapped[str] = so.mapped_column(sa.Text)
     body_html: so.Mapped[str] = so.mapped_column(sa.Text)
     excerpt: so.Mapped[str] = so.mapped_column(sa.String(400), default="")
+    # On a translation always the original's name (services/translations.share_byline): a
+    # translator never becomes the author of someone else's story.
     author_name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    # "Translated by …": the translator's own credit, optional and only on translations.
+    translator_name: so.Mapped[str] = so.mapped_column(sa.String(80), default="", server_default="")
     relation: so.Mapped[Relation] = so.mapped_column(_str_enum(Relation), default=Relation.SELF)
     relation_detail: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     country: so.Mapped[str] = so.mapped_column(sa.String(2), index=True)

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import is_country_code, normalise_language_tag
+from storyhub.models import Relation
 from storyhub.services.moderation import TRANSITIONS
 from storyhub.services.queue import KINDS, TABS
 from storyhub.views import SaneDate, parse_moment
@@ -52,7 +53,7 @@ class DecisionForm(FlaskForm):
         ],
     )
     body = TextAreaField(
-        "Text (HTML allowed: p, br, a, strong, em, lists, blockquote, h3, h4)",
+        "Text, as the author wrote it (a blank line between paragraphs; links as plain URLs)",
         validators=[DataRequired("The text cannot be empty."), Length(max=200_000)],
     )
     excerpt = StringField("Teaser sentence", filters=[line_filter], validators=[Length(max=400)])
@@ -70,6 +71,36 @@ class DecisionForm(FlaskForm):
     version = IntegerField("version", validators=_VERSION_VALIDATORS)
     # When the page was read: after a refused save it tells what others changed since.
     loaded_at = HiddenField()
+    # Corrections of what the author chose by mistake; older clients send none of them.
+    language = SelectField("Language", filters=[line_filter], validate_choice=False)
+    country = SelectField("Country", filters=[line_filter], validate_choice=False)
+    relation = SelectField(
+        "Who wrote it", choices=[(r.value, r.value) for r in Relation], validate_choice=False
+    )
+    correction_reason = StringField(
+        "Why you corrected the language, country, relation or diagnoses (the author reads it)",
+        filters=[line_filter],
+        validators=[Length(max=500)],
+    )
+
+    def validate_language(self, field: SelectField) -> None:
+        if field.raw_data and normalise_language_tag(field.data or "") != field.data:
+            raise ValidationError("Choose a language from the list.")
+
+    def validate_country(self, field: SelectField) -> None:
+        if field.raw_data and not is_country_code(field.data or ""):
+            raise ValidationError("Choose a country from the list.")
+
+    def validate_relation(self, field: SelectField) -> None:
+        if field.raw_data and field.data not in {r.value for r in Relation}:
+            raise ValidationError("Choose who wrote it from the list.")
+
+    def correction_edits(self) -> dict[str, str | None]:
+        """The corrections sent, as StoryEdits keywords (absent fields stay as they are)."""
+        return {
+            name: getattr(self, name).data if getattr(self, name).raw_data else None
+            for name in ("language", "country", "relation")
+        }
 
     def validate_author_name(self, field: StringField) -> None:
         # Older clients send no author_name at all (it then stays as it is); an emptied one
@@ -90,6 +121,16 @@ class DecisionForm(FlaskForm):
 
     def loaded_at_time(self) -> datetime | None:
         return parse_moment(self.loaded_at.data)
+
+
+class VersionForm(FlaskForm):
+    """A one-click action on the review page: only the version it was read at."""
+
+    version = IntegerField("version", validators=_VERSION_VALIDATORS)
+
+
+class SkipForm(FlaskForm):
+    """ "Skip": nothing but the CSRF token."""
 
 
 class EraseForm(FlaskForm):

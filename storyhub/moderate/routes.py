@@ -8,14 +8,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from storyhub.extensions import db
-from storyhub.i18n import country_name, language_name
-from storyhub.models import Story, StoryStatus
+from storyhub.i18n import country_choices, country_name, language_choices, language_name
+from storyhub.models import Relation, Story, StoryStatus
 from storyhub.moderate import bp
-from storyhub.moderate.forms import SAVE, BulkForm, DecisionForm, EraseForm, QueueFilterForm
+from storyhub.moderate.forms import (
+    SAVE,
+    BulkForm,
+    DecisionForm,
+    EraseForm,
+    QueueFilterForm,
+    SkipForm,
+    VersionForm,
+)
 from storyhub.services import catalog, moderation, reasons
+from storyhub.services import queue as queue_service
 from storyhub.services import review as reviewing
 from storyhub.services.errors import ServiceError, StaleStoryError
-from storyhub.services.queue import QueueFilters, queue_page
+from storyhub.services.queue import QueueFilters, next_story, previous_story, queue_page
+from storyhub.templating import RELATION_WORDS
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
@@ -59,17 +69,42 @@ def _filter_form() -> QueueFilterForm:
     return form
 
 
+def _filters_from(form: QueueFilterForm) -> QueueFilters:
+    return QueueFilters(
+        state=StoryStatus(form.state.data),
+        language=form.language.data,
+        diagnosis=form.diagnosis.data,
+        country=form.country.data,
+        kind=form.kind.data,
+    )
+
+
+def review_filters() -> QueueFilters:
+    """The queue tab and filters a review page was opened from (carried in its query string,
+    so "& next" lands on the next story of the same filtered tab); ignored if malformed."""
+    form = _filter_form()
+    return _filters_from(form) if form.validate() else QueueFilters()
+
+
+def tab_args() -> dict[str, str]:
+    """The tab and filters to carry on to the next review page (none if none were given)."""
+    return review_filters().link_args()
+
+
+def _next_page(story: Story, filters: QueueFilters) -> Any:
+    """After a decision or a skip: the next story of the same filtered tab, else the tab."""
+    following = next_story(filters, story.id, current_user)
+    if following is None:
+        flash("Nothing else is waiting in this tab.")
+        return redirect(url_for("moderate.queue", **filters.as_args()))
+    return redirect(url_for("moderate.review", story_id=following, **filters.link_args()))
+
+
 def _render_queue(filter_form: QueueFilterForm, bulk: BulkForm, status: int = 200) -> Any:
     filters = QueueFilters()
     after = None
     if filter_form.validate():
-        filters = QueueFilters(
-            state=StoryStatus(filter_form.state.data),
-            language=filter_form.language.data,
-            diagnosis=filter_form.diagnosis.data,
-            country=filter_form.country.data,
-            kind=filter_form.kind.data,
-        )
+        filters = _filters_from(filter_form)
         after = filter_form.after.data
     else:
         status = 400
@@ -92,6 +127,22 @@ def _render_queue(filter_form: QueueFilterForm, bulk: BulkForm, status: int = 20
 @no_store
 def queue() -> Any:
     return _render_queue(_filter_form(), BulkForm(formdata=None))
+
+
+@bp.route("/presence.json")
+@no_store
+def presence() -> Any:
+    """The queue's light poll: for the stories on screen, who else has them open and which
+    were decided meanwhile. `ids` comma-separated (at most 200), `state` the tab."""
+    raw = request.args.get("ids", "")
+    ids = [int(part) for part in raw.split(",")[:200] if part.isascii() and part.isdigit()]
+    ids = [i for i in ids if 0 < i < 2**31]
+    try:
+        state = StoryStatus(request.args.get("state", "pending"))
+    except ValueError:
+        abort(400)
+    rows = queue_service.presence(ids, state, current_user)
+    return {"stories": [row.__dict__ for row in rows]}
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -127,6 +178,9 @@ def bulk() -> Any:
 
 def decision_form(**kwargs: Any) -> DecisionForm:
     form = DecisionForm(**kwargs)
+    form.language.choices = language_choices("en")
+    form.country.choices = country_choices("en")
+    form.relation.choices = [(r.value, RELATION_WORDS[r]) for r in Relation]
     form.diagnoses.choices = catalog.diagnosis_choices("en")
     form.topics.choices = _topic_choices()
     form.preset.choices = _preset_choices()
@@ -139,9 +193,12 @@ def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
         "author_name": story.author_name,
         "excerpt": story.excerpt,
         "content_note": story.content_note,
-        "body": story.body_html,
+        "body": moderation.editable_text(story.body_html),
         "diagnoses": [d.slug for d in story.diagnoses],
         "topics": [t.slug for t in story.topics],
+        "language": story.language,
+        "country": story.country,
+        "relation": story.relation.value,
         "version": story.version,
         "loaded_at": page.loaded_at.isoformat(),
     }
@@ -158,10 +215,18 @@ def render_review(
         erase_form = EraseForm(formdata=None, prefix="erase", data={"version": page.story.version})
     # Suggested topics are marked among the checkboxes, for the moderator to confirm.
     form.topics.choices = _topic_choices({s.topic.slug for s in page.suggestions})
+    listed = {code for code, _name in form.language.choices}  # type: ignore[union-attr]
+    for code in (page.story.language, page.story.detected_language):
+        if code and code not in listed:  # a rarer tag the menu lacks: keep it choosable
+            form.language.choices = [*form.language.choices, (code, language_name(code, "en"))]  # type: ignore[misc]
+    filters = review_filters()
     html = render_template(
         "moderate/review.html",
         page=page,
         story=page.story,
+        filters=filters,
+        previous_id=previous_story(filters, page.story.id),
+        next_id=next_story(filters, page.story.id, current_user),
         form=form,
         erase_form=erase_form,
         message=message,
@@ -182,7 +247,7 @@ def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
     for name, value in (
         ("title", mine.title),
         ("author_name", mine.author_name),
-        ("body", mine.body_html),
+        ("body", mine.body),
         ("excerpt", mine.excerpt),
         ("content_note", mine.content_note),
         ("diagnoses", mine.diagnoses),
@@ -206,11 +271,13 @@ def review(story_id: int) -> Any:
     edits = moderation.StoryEdits(
         title=form.title.data,
         author_name=form.author_name_edit(),
-        body_html=form.body.data,
+        body=form.body.data,
         excerpt=form.excerpt.data,
         content_note=form.content_note_edit(),
         diagnoses=form.diagnoses.data,
         topics=form.topics.data,
+        correction_reason=form.correction_reason.data or "",
+        **form.correction_edits(),
     )
     try:
         if form.action.data == SAVE:
@@ -242,13 +309,56 @@ def review(story_id: int) -> Any:
         )
         if story.status is StoryStatus.AWAITING_AUTHOR:
             flash(SENT_TO_AUTHOR.format(id=story.id))
-            return redirect(url_for("moderate.queue"))
-        return redirect(url_for("moderate.review", story_id=story.id))
+            return _next_page(story, review_filters())
+        return redirect(url_for("moderate.review", story_id=story.id, **tab_args()))
     if story.status is StoryStatus.AWAITING_AUTHOR:
         flash(SENT_TO_AUTHOR.format(id=story.id))
-        return redirect(url_for("moderate.queue"))
-    flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
-    return redirect(url_for("moderate.queue"))
+    else:
+        flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
+    return _next_page(story, review_filters())
+
+
+@bp.route("/stories/<int:story_id>/skip", methods=["POST"])
+@no_store
+def skip(story_id: int) -> Any:
+    """Leave the story for someone else: the claim is released, the next story opens."""
+    story = get_story_or_404(story_id)
+    form = SkipForm()
+    if not form.validate():
+        page = reviewing.review_page(story, current_user)
+        return render_review(page, _reload(story, page), 400, CSRF_EXPIRED)
+    reviewing.release_review(story, current_user)
+    flash(f"Skipped story {story.id}; it is free for others.")
+    return _next_page(story, review_filters())
+
+
+@bp.route("/stories/<int:story_id>/language", methods=["POST"])
+@no_store
+def correct_language(story_id: int) -> Any:
+    """The one-click correction offered by the language flag."""
+    story = get_story_or_404(story_id)
+    form = VersionForm()
+    if not form.validate():
+        message = CSRF_EXPIRED if form.csrf_token.errors else "Reload the page and try again."
+        return render_review(
+            reviewing.review_page(story, current_user), _reload(story), 400, message
+        )
+    try:
+        tag = moderation.correct_to_detected_language(story, current_user, form.version.data)
+    except StaleStoryError as error:
+        page = reviewing.review_page(error.story, current_user)
+        return render_review(page, _reload(error.story, page), 409, str(error))
+    except ServiceError as error:
+        db.session.rollback()
+        page = reviewing.review_page(story, current_user)
+        return render_review(page, _reload(story, page), 400, str(error))
+    flash(f"Language corrected to {language_name(tag, 'en')}; the author sees why on their page.")
+    return redirect(url_for("moderate.review", story_id=story.id, **tab_args()))
+
+
+def _reload(story: Story, page: reviewing.ReviewPage | None = None) -> DecisionForm:
+    page = page or reviewing.review_page(story, current_user)
+    return decision_form(data=_initial_data(story, page))
 
 
 @bp.route("/stories/<int:story_id>/erase", methods=["POST"])

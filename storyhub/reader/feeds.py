@@ -42,6 +42,8 @@ def _atom(title: str, self_endpoint: str, page_url: str, stories: list[Any], **k
         entry.title(story.title)
         entry.link(href=url, rel="alternate")
         entry.author({"name": story.author_name})
+        if story.translation_of_id and story.translator_name:
+            entry.contributor({"name": story.translator_name})
         entry.published(story.published_at)
         entry.updated(story.updated_at)
         note = story.content_note

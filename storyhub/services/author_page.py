@@ -3,10 +3,28 @@ author's answer, the author's choices (consent per use), and where to find help.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from storyhub.models import Consent, ConsentPurpose, Story, StoryStatus
+import sqlalchemy as sa
+
+from storyhub.extensions import db
+from storyhub.i18n import current_locale
+from storyhub.models import Consent, ConsentPurpose, Diagnosis, Story, StoryRevision, StoryStatus
 from storyhub.services import consents, edit_check, helplines
+
+# What a moderator may correct of the author's choices (services/moderation.CORRECTIONS).
+CORRECTED = ("language", "country", "relation", "diagnoses")
+
+
+@dataclass
+class Correction:
+    """A moderator corrected what the author chose: the fields, before → after, and why."""
+
+    at: datetime
+    changes: list[tuple[str, str, str]]  # (field, before, after): codes, shown in words
+    reason: str
 
 
 @dataclass
@@ -30,6 +48,7 @@ class ManagePage:
     proposals: list[Proposal]
     choices: list[Choice]
     helplines: list[helplines.HelplineEntry] | None  # None: no words of distress
+    corrections: list[Correction] = field(default_factory=list)
 
 
 def _choices(story: Story) -> list[Choice]:
@@ -50,6 +69,38 @@ def _choices(story: Story) -> list[Choice]:
     ]
 
 
+def _diagnosis_names(slugs: str) -> str:
+    wanted = slugs.split()
+    rows = db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(wanted)))
+    names = {row.slug: row.name(current_locale()) for row in rows}
+    return ", ".join(names.get(slug, slug) for slug in wanted)
+
+
+def corrections(story: Story) -> list[Correction]:
+    """The moderators' corrections of the story's language, country, relation or diagnoses,
+    newest first (each revision keeps the state after it; the one before holds the before)."""
+    revisions = list(
+        db.session.scalars(
+            sa.select(StoryRevision)
+            .where(StoryRevision.story_id == story.id)
+            .order_by(StoryRevision.created_at, StoryRevision.id)
+        )
+    )
+    found = []
+    for before, after in itertools.pairwise(revisions):
+        names = [name for name in after.changed_fields if name in CORRECTED]
+        if after.actor_id is None or not names:
+            continue
+        changes = [
+            (name, *(_diagnosis_names(getattr(r, name)) for r in (before, after)))
+            if name == "diagnoses"
+            else (name, getattr(before, name), getattr(after, name))
+            for name in names
+        ]
+        found.append(Correction(after.created_at, changes, after.reason))
+    return list(reversed(found))
+
+
 def manage_page(story: Story) -> ManagePage:
     family = [story, *story.updates]
     distressed = any(member.priority for member in family)
@@ -62,4 +113,5 @@ def manage_page(story: Story) -> ManagePage:
         ],
         choices=_choices(story),
         helplines=helplines.helplines_for(story.country) if distressed else None,
+        corrections=corrections(story),
     )

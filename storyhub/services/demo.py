@@ -135,7 +135,8 @@ def _load_stories(diagnoses: dict[str, Diagnosis], topics: dict[str, Topic]) -> 
         )
         created.append(story)
         for translation in item.get("translations", []):
-            fields = {**common, "author_name": translation["author_name"]}
+            # The byline of a translation is always the original's.
+            fields = {**common, "translator_name": translation.get("translator_name", "")}
             created.append(
                 _demo_story(
                     f"{item['key']}-{translation['language']}",

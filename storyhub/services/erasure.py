@@ -35,7 +35,7 @@ def _story_family(story: Story) -> list[Story]:
 
 def _wipe(story: Story) -> None:
     story.title = story.body_text = story.body_html = story.excerpt = ""
-    story.author_name = story.relation_detail = story.moderator_message = ""
+    story.author_name = story.relation_detail = story.moderator_message = story.translator_name = ""
     story.agreed_title = story.agreed_author_name = story.author_reply = story.content_note = ""
     story.country = story.language = ""
     story.idempotency_key = None

@@ -10,8 +10,16 @@ import sqlalchemy.orm as so
 from flask import current_app
 
 from storyhub.extensions import db
-from storyhub.models import ReviewMarker, Story, StoryStatus, User, story_diagnoses
+from storyhub.models import (
+    ModerationEvent,
+    ReviewMarker,
+    Story,
+    StoryStatus,
+    User,
+    story_diagnoses,
+)
 from storyhub.models._types import utcnow
+from storyhub.sanitize import html_to_text
 from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import diagnosis_ids_with_descendants
 
@@ -50,9 +58,20 @@ class QueueFilters:
         }
         return {k: v for k, v in args.items() if v}
 
+    def link_args(self) -> dict[str, str]:
+        """As `as_args`, without the default tab: what a review link carries so that "& next"
+        stays in the same filtered tab (nothing at all for the plain pending tab)."""
+        args = self.as_args()
+        if args.get("state") == S.PENDING.value:
+            del args["state"]
+        return args
+
     def tab_args(self, state: StoryStatus) -> dict[str, str]:
         """The same filters on another tab (from its first page)."""
         return {**self.as_args(), "state": state.value}
+
+
+EXCERPT_LENGTH = 200
 
 
 @dataclass
@@ -60,6 +79,17 @@ class QueueRow:
     story: Story
     flags: list[Flag]
     reviewers: list[ReviewMarker]
+    # Since the story last entered this state (a resubmission restarts the wait).
+    waiting_since: datetime | None = None
+    resubmitted: bool = False
+
+    @property
+    def excerpt(self) -> str:
+        """About the first 200 characters of the text, cut at a word."""
+        text = " ".join(html_to_text(self.story.body_html).split())
+        if len(text) <= EXCERPT_LENGTH:
+            return text
+        return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass
@@ -130,6 +160,62 @@ def _after(story_id: int | None, oldest_first: bool) -> sa.ColumnElement[bool] |
     )
 
 
+def _entered(ids: list[int], state: StoryStatus) -> dict[int, datetime]:
+    """When each story last came back into `state` from another one (a resubmission, an
+    author's reply), in one query; a story never sent back waits since it was submitted."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(ModerationEvent.story_id, sa.func.max(ModerationEvent.created_at))
+        .where(ModerationEvent.story_id.in_(ids), ModerationEvent.to_status == state.value)
+        .where(
+            ModerationEvent.from_status.is_not(None),
+            ModerationEvent.from_status != ModerationEvent.to_status,
+        )
+        .group_by(ModerationEvent.story_id)
+    )
+    return {story_id: moment for story_id, moment in rows if moment is not None}
+
+
+def _resubmitted(ids: list[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(ModerationEvent.story_id)
+            .where(ModerationEvent.story_id.in_(ids), ModerationEvent.action == "resubmit")
+            .distinct()
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Presence:
+    """What the queue's light poll reports for one story."""
+
+    id: int
+    status: str
+    decided: bool  # no longer in the tab the moderator is looking at
+    open_by: list[str]
+
+
+def presence(ids: list[int], state: StoryStatus, viewer: User) -> list[Presence]:
+    """Who else has these stories open, and which left `state` (decided by someone)."""
+    ids = ids[:200]
+    rows = db.session.execute(sa.select(Story.id, Story.status).where(Story.id.in_(ids)))
+    statuses = {story_id: status for story_id, status in rows}
+    markers = active_markers(list(statuses), viewer)
+    return [
+        Presence(
+            story_id,
+            status.value,
+            status is not state,
+            [m.user.email for m in markers.get(story_id, [])],
+        )
+        for story_id, status in statuses.items()
+    ]
+
+
 def marker_expiry() -> datetime:
     """Markers last seen before this moment have expired."""
     return utcnow() - timedelta(minutes=current_app.config["REVIEW_MARKER_MINUTES"])
@@ -179,12 +265,65 @@ def queue_page(filters: QueueFilters, after: int | None, viewer: User) -> QueueP
     stories = list(db.session.scalars(query.limit(per_page + 1)))
     more = len(stories) > per_page
     stories = stories[:per_page]
-    markers = active_markers([s.id for s in stories], viewer)
+    ids = [s.id for s in stories]
+    markers = active_markers(ids, viewer)
+    entered = _entered(ids, filters.state)
+    resubmitted = _resubmitted(ids)
     return QueuePage(
         filters=filters,
-        rows=[QueueRow(s, story_flags(s), markers.get(s.id, [])) for s in stories],
+        rows=[
+            QueueRow(
+                s,
+                story_flags(s),
+                markers.get(s.id, []),
+                waiting_since=entered.get(s.id, s.submitted_at),
+                resubmitted=s.id in resubmitted,
+            )
+            for s in stories
+        ],
         counts=_counts(conditions),
         next_after=stories[-1].id if more else None,
         languages=_present(Story.language),
         countries=_present(Story.country),
     )
+
+
+def _tab_query(filters: QueueFilters) -> sa.Select[tuple[int]]:
+    query = sa.select(Story.id).where(Story.status == filters.state, *_conditions(filters))
+    if filters.state in WAITING:
+        return query.order_by(Story.priority.desc(), Story.submitted_at, Story.id)
+    return query.order_by(Story.submitted_at.desc(), Story.id.desc())
+
+
+def _open_by_others(viewer: User) -> sa.Select[tuple[int]]:
+    return sa.select(ReviewMarker.story_id).where(
+        ReviewMarker.user_id != viewer.id, ReviewMarker.seen_at > marker_expiry()
+    )
+
+
+def next_story(filters: QueueFilters, current_id: int, viewer: User) -> int | None:
+    """The story to open after `current_id` in the same filtered tab: the next one in the
+    tab's order nobody else has open (else the next one at all), wrapping to the start; None
+    when the tab holds nothing else. `current_id` may have left the tab (just decided)."""
+    keyset = _after(current_id, filters.state in WAITING)
+    others = _open_by_others(viewer)
+    base = _tab_query(filters).where(Story.id != current_id)
+    attempts = [base.where(Story.id.not_in(others)), base]
+    for query in attempts:
+        if keyset is not None:
+            found = db.session.scalar(query.where(keyset).limit(1))
+            if found is not None:
+                return found
+        found = db.session.scalar(query.limit(1))
+        if found is not None:
+            return found
+    return None
+
+
+def previous_story(filters: QueueFilters, current_id: int) -> int | None:
+    """The story before `current_id` in the filtered tab (the first pages only), for `k`."""
+    ids = list(db.session.scalars(_tab_query(filters).limit(500)))
+    if current_id not in ids:
+        return None
+    position = ids.index(current_id)
+    return ids[position - 1] if position > 0 else None

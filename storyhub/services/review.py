@@ -4,6 +4,7 @@ refused save — what changed since the moderator opened the page."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
-from storyhub.services import consents, edit_check, moderation, queue, reasons
+from storyhub.services import consents, edit_check, moderation, queue, reasons, translations
 from storyhub.services.diffing import DiffPart, has_changes, word_diff
 from storyhub.services.errors import Conflict
 from storyhub.services.flags import Flag, story_flags
@@ -50,6 +51,16 @@ def mark_reviewing(story: Story, user: User) -> None:
         db.session.commit()
     except Conflict:
         db.session.rollback()  # the same moderator opened the page twice at once: one is enough
+
+
+def release_review(story: Story, user: User) -> None:
+    """ "Skip": `user` no longer has the story open, so others see it free at once."""
+    db.session.execute(
+        sa.delete(ReviewMarker).where(
+            ReviewMarker.story_id == story.id, ReviewMarker.user_id == user.id
+        )
+    )
+    db.session.commit()
 
 
 @dataclass(frozen=True)
@@ -157,9 +168,12 @@ def _field_changes(before: dict[str, str], after: dict[str, str]) -> list[FieldC
         ("excerpt", "Teaser"),
         ("author_name", "Author name"),
         ("content_note", "Content note"),
+        ("language", "Language"),
+        ("country", "Country"),
+        ("relation", "Relation"),
     ):
-        if before[name] != after[name]:
-            changes.append(FieldChange(label, before[name], after[name]))
+        if before.get(name, "") != after.get(name, ""):
+            changes.append(FieldChange(label, before.get(name, ""), after.get(name, "")))
     if before["body_html"] != after["body_html"]:
         old, new = html_to_text(before["body_html"]), html_to_text(after["body_html"])
         changes.append(FieldChange("Text", old, new, word_diff(old, new)))
@@ -179,6 +193,9 @@ _EDIT_FIELDS = {  # StoryEdits attribute → snapshot key
     "content_note": "content_note",
     "diagnoses": "diagnoses",
     "topics": "topics",
+    "language": "language",
+    "country": "country",
+    "relation": "relation",
 }
 
 
@@ -197,6 +214,15 @@ def _rebase(
 ) -> tuple[moderation.StoryEdits, list[str]]:
     rebased: dict[str, object] = {}
     both = []
+    if edits.body is not None:  # plain text: compared as text, rebased as text
+        base_text = moderation.editable_text(base["body_html"])
+        current_text = moderation.editable_text(current["body_html"])
+        if moderation.same_text(edits.body, base_text):
+            rebased["body"] = current_text
+        else:
+            rebased["body"] = edits.body
+            if not moderation.same_text(current_text, base_text):
+                both.append(moderation.FIELD_LABELS["body"])
     for attribute, key in _EDIT_FIELDS.items():
         mine = getattr(edits, attribute)
         if mine is None:
@@ -254,9 +280,39 @@ class ReviewPage:
     # Against the version the author agreed to: would Approve publish, or ask the author?
     edits: edit_check.EditCheck | None = None
     consents: list[Consent] = field(default_factory=list)
+    # A translation: its original beside it, paragraph by paragraph (sanitised HTML), and when
+    # the original changed since, a word diff of the original's text then → now.
+    side_by_side: list[tuple[str, str]] = field(default_factory=list)
+    original_diff: list[DiffPart] = field(default_factory=list)
 
 
 S = StoryStatus
+_PARAGRAPHS = re.compile(r"(?<=</p>)\s*")
+
+
+def _paragraphs(body_html: str) -> list[str]:
+    return [part for part in _PARAGRAPHS.split(body_html) if part.strip()]
+
+
+def side_by_side(story: Story) -> list[tuple[str, str]]:
+    """The original's paragraphs beside the translation's, in order ("" where one runs out)."""
+    original = story.translation_of
+    if original is None:
+        return []
+    pairs = itertools.zip_longest(
+        _paragraphs(original.body_html), _paragraphs(story.body_html), fillvalue=""
+    )
+    return list(pairs)
+
+
+def original_changes(story: Story) -> list[DiffPart]:
+    """For a translation that may be out of date: the original's text as it was when the
+    translation was made (from the original's revisions) against its text now."""
+    original = story.translation_of
+    if original is None or not translations.may_be_out_of_date(story):
+        return []
+    then = _state_at(original, _revisions(original), story.submitted_at)
+    return word_diff(html_to_text(then["body_html"]), html_to_text(original.body_html))
 
 
 def review_page(story: Story, viewer: User, changes: ChangesSince | None = None) -> ReviewPage:
@@ -285,6 +341,8 @@ def review_page(story: Story, viewer: User, changes: ChangesSince | None = None)
         changes=changes,
         edits=edit_check.check_edits(story) if story.status is not S.ERASED else None,
         consents=consents.history(story),
+        side_by_side=side_by_side(story),
+        original_diff=original_changes(story),
     )
 
 

@@ -114,8 +114,8 @@ class TranslationSubmission:
     language: str
     title: str
     body: str
-    author_name: str
     consent_publish: bool
+    translator_name: str = ""  # the "Translated by" credit; the byline is the original's
     email: str = ""
     idempotency_key: str = ""
     confirm_language: bool = False
@@ -129,7 +129,8 @@ class StoryEdit:
     title: str
     body: str
     language: str
-    author_name: str
+    author_name: str | None = None  # None on a translation: its byline is the original's
+    translator_name: str | None = None  # translations only
     confirm_language: bool = False
     relation: Relation | None = None
     relation_detail: str | None = None
@@ -325,7 +326,8 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     token = _manage_token_for(submission.idempotency_key)
     story = Story(
         status=S.PENDING,
-        author_name=submission.author_name,
+        author_name=original.author_name,
+        translator_name=submission.translator_name,
         relation=original.relation,
         relation_detail=original.relation_detail,
         country=original.country,
@@ -365,12 +367,11 @@ def story_for_manage_token(token: str) -> Story | None:
 
 def _unchanged(story: Story, edit: StoryEdit) -> bool:
     """True when the story already says exactly this (a double click on Save)."""
-    return (story.title, story.body_text, story.language, story.author_name) == (
+    return (story.title, story.body_text, story.language) == (
         edit.title,
         edit.body,
         edit.language,
-        edit.author_name,
-    )
+    ) and (edit.author_name in (None, story.author_name))
 
 
 def _commit_or_changed(story: Story) -> None:
@@ -420,10 +421,13 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         edit.language, edit.title, edit.body, edit.confirm_language
     )
     _set_text(story, edit.title, edit.body)
-    story.language, story.author_name = edit.language, edit.author_name
+    story.language = edit.language
     _agreed(story)
     _mark_distress(story, edit.title, edit.body)
     if story.translation_of_id is None:  # a translation shares its original's details
+        if edit.author_name is not None:
+            story.author_name = edit.author_name
+            translations.share_byline(story)
         if edit.relation is not None:
             story.relation = edit.relation
         if edit.relation_detail is not None:
@@ -433,12 +437,29 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         if edit.diagnoses is not None:
             story.diagnoses = _diagnoses(edit.diagnoses)
     else:
+        if edit.translator_name is not None:
+            story.translator_name = edit.translator_name
         translations.record_source(story)
     from_status = story.status
     story.status = S.PENDING
     _record(story, "resubmit" if from_status is S.CHANGES_REQUESTED else "edit", from_status)
     # The edit form says the choices stay and apply to the changed text.
     consents.retie(story, consents.EDIT_WORDING, edit.locale)
+    _commit_or_changed(story)
+    return story
+
+
+@_refused_if_changed
+def switch_to_detected_language(story: Story, expected_version: int) -> Story:
+    """One click on the author's page: the story is in the language the text reads as."""
+    if story.detected_language is None:
+        return story  # a second click, or a moderator already settled it
+    if story.status not in (*EDITABLE, S.PUBLISHED):
+        raise TransitionNotAllowed(_("Your story can no longer be changed here."))
+    if story.version != expected_version:
+        raise StoryChanged(story)
+    story.language, story.detected_language = story.detected_language, None
+    _record(story, "switch_language", story.status)
     _commit_or_changed(story)
     return story
 

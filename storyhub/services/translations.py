@@ -25,3 +25,12 @@ def may_be_out_of_date(story: Story) -> bool:
     if original is None or story.source_fingerprint is None:
         return False
     return story.source_fingerprint != fingerprint(original)
+
+
+def share_byline(original: Story) -> None:
+    """Give every translation the original's byline: the author of a translated story is
+    always the story's author (the translator has their own "Translated by" credit)."""
+    for translation in original.translations:
+        if translation.author_name != original.author_name:
+            translation.author_name = original.author_name
+            translation.agreed_author_name = original.author_name

@@ -117,6 +117,18 @@ def _name_field(label: Any) -> StringField:
     )
 
 
+def _translator_field() -> StringField:
+    return StringField(
+        _l("Your name for the “Translated by” credit (optional)"),
+        filters=[line_filter],
+        validators=[
+            Optional(),
+            Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
+        ],
+        render_kw={"maxlength": False},
+    )
+
+
 def _email_field() -> EmailField:
     return EmailField(
         _l("E-mail (optional, never published)"),
@@ -198,6 +210,8 @@ class LanguageForm(SummaryMixin, FlaskForm):
         validators=[Length(max=80, message=_l("Please type only the language's name or code."))],
     )
     confirm_language = BooleanField(_l("Yes, the language I chose is right"))
+    # The one-click answer to the language question: "it is in the language it reads as".
+    switch_language = StringField(filters=[line_filter], validators=[Length(max=35)])
     # Set by the view when the text reads as another language: the template asks about it.
     language_question: str | None = None
 
@@ -206,6 +220,9 @@ class LanguageForm(SummaryMixin, FlaskForm):
         self.language.choices = language_select_choices()
 
     def validate_language(self, field: SelectField) -> None:
+        switched = normalise_language_tag(self.switch_language.data or "")
+        if switched:
+            field.data, self.language_other.data = switched, ""
         if self.language_other.data:
             # A typed language wins over the menu; validate_language_other reports a bad one.
             field.data = find_language(self.language_other.data) or field.data
@@ -337,7 +354,7 @@ _STORY_ORDER = (
     "consent_syndicate",
 )  # fmt: skip
 _TRANSLATION_ORDER = (
-    "language", "language_other", "title", "body", "author_name", "email", "consent_publish",
+    "language", "language_other", "title", "body", "translator_name", "email", "consent_publish",
 )  # fmt: skip
 
 
@@ -375,7 +392,7 @@ class TranslationForm(SubmissionKeyMixin, LanguageForm):
     display_order = _TRANSLATION_ORDER
     title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
     body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    author_name = _name_field(_l("Author's name as published"))
+    translator_name = _translator_field()
     email = _email_field()
     consent_publish = BooleanField(
         _l(
@@ -398,7 +415,7 @@ class EditTranslationForm(LanguageForm):
     display_order = _TRANSLATION_ORDER
     title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
     body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    author_name = _name_field(_l("Author's name as published"))
+    translator_name = _translator_field()
     version = _version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -448,6 +465,12 @@ class ReplyForm(FlaskForm):
             Length(max=5000, message=_l("Please keep your message under %(max)d characters.")),
         ],
     )
+
+
+class LanguageSwitchForm(FlaskForm):
+    """The author's one click: "my story is in the language it reads as"."""
+
+    version = _version_field()
 
 
 class ConsentForm(FlaskForm):

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import limiter
-from storyhub.i18n import country_choices, current_locale
+from storyhub.i18n import country_choices, current_locale, language_name
 from storyhub.models import ConsentPurpose, Relation, Story, StoryStatus
 from storyhub.services import author_page, catalog
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
@@ -35,6 +35,7 @@ from storyhub.services.submissions import (
     set_consent,
     story_for_manage_token,
     story_for_proposal,
+    switch_to_detected_language,
     withdraw_story,
 )
 from storyhub.submit import bp
@@ -44,6 +45,7 @@ from storyhub.submit.forms import (
     EditStoryForm,
     EditTranslationForm,
     EraseForm,
+    LanguageSwitchForm,
     ReplyForm,
     UpdateForm,
     WithdrawForm,
@@ -149,6 +151,27 @@ def accept_edits_page(token: str) -> Any:
     return back_to_manage(token, _("Thank you: this version is published."))
 
 
+@bp.route("/my/<token>/language", methods=["POST"])
+@manage_limit
+@private_page
+def switch_language_page(token: str) -> Any:
+    story = story_or_404(token)
+    form = LanguageSwitchForm()
+    if not form.validate_on_submit():
+        return render_manage(story, token, 400, message=invalid_form_message(
+            form, _("Switch the language")))  # fmt: skip
+    try:
+        switch_to_detected_language(story, form.version.data)
+    except StoryChanged:
+        return render_manage(story, token, 409, message=_(
+            "Your story changed while this page was open. Please look at it again."))  # fmt: skip
+    except TransitionNotAllowed as error:
+        return back_to_manage(token, str(error))
+    return back_to_manage(
+        token, _("Thank you: your story is now marked as %(language)s.",
+                 language=language_name(story.language, capitalize=False)))  # fmt: skip
+
+
 @bp.route("/my/<token>/reply", methods=["POST"])
 @manage_limit
 @private_page
@@ -239,6 +262,7 @@ def _current_values(story: Story) -> dict[str, Any]:
         "body": story.body_text,
         "language": story.language,
         "author_name": story.author_name,
+        "translator_name": story.translator_name,
         "relation": story.relation.value,
         "relation_detail": story.relation_detail,
         "country": story.country,
@@ -292,7 +316,8 @@ def edit_story_page(token: str) -> Any:
                 title=form.title.data,
                 body=form.body.data,
                 language=form.language.data,
-                author_name=form.author_name.data,
+                author_name=form.author_name.data if details else None,
+                translator_name=None if details else (form.translator_name.data or ""),
                 confirm_language=form.confirm_language.data,
                 relation=Relation(form.relation.data) if details else None,
                 relation_detail=form.relation_detail.data if details else None,

@@ -167,7 +167,7 @@ def translate_story(story_id: int) -> Any:
         return redirect(url_for(".translate_story", story_id=original.translation_of_id))
     if not original.allow_translation:  # the author withdrew (or never gave) consent
         return render_translation_refused(original)
-    form = TranslationForm(data={"author_name": original.author_name})
+    form = TranslationForm()
     if not form.validate_on_submit():
         if request.method == "GET":
             return render_translation_form(original, form)
@@ -180,7 +180,7 @@ def translate_story(story_id: int) -> Any:
                 language=form.language.data,
                 title=form.title.data,
                 body=form.body.data,
-                author_name=form.author_name.data,
+                translator_name=form.translator_name.data or "",
                 email=form.email.data or "",
                 consent_publish=form.consent_publish.data,
                 idempotency_key=form.idempotency_key(),
