@@ -68,6 +68,7 @@ def stories() -> Any:
         listing=listing,
         filters=filters,
         choices=catalog.filter_choices(filters),
+        counted=catalog.listing_count(filters),
         paged="after" in request.args or "before" in request.args,
     )
 
@@ -105,6 +106,7 @@ def topic(slug: str) -> Any:
         topic=topic,
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -122,6 +124,7 @@ def diagnosis(slug: str) -> Any:
         diagnosis=diagnosis,
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -137,6 +140,7 @@ def language(tag: str) -> Any:
         name=language_name(tag, capitalize=False),
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -146,5 +150,12 @@ def search_page() -> Any:
     page = parse_int(request.args.get("page"), 1, 1, SEARCH_PAGES)
     if page is None or len(query) > 500:
         abort(400)
-    results = search.search_stories(query, page, _per_page())
-    return render_template("reader/search.html", results=results, page=page)
+    filters = params.story_filters(request.args)
+    results = search.search_stories(query, page, _per_page(), filters)
+    return render_template(
+        "reader/search.html",
+        results=results,
+        page=page,
+        filters=filters,
+        choices=catalog.filter_choices(filters),
+    )

@@ -413,6 +413,27 @@ def topic_heading(slug: str, locale: str | None = None) -> TopicHeading | None:
     return TopicHeading(slug, title, description, language)
 
 
+def diagnosis_story_counts() -> dict[int, int]:
+    """Public originals per diagnosis id (sub-diagnoses included), once per generation."""
+    return pagecache.per_generation(("diagnosis-counts",), _subtree_counts)
+
+
+def topic_story_counts() -> dict[int, int]:
+    """Public originals per topic id, once per generation."""
+    return pagecache.per_generation(("topic-counts",), _topic_counts)
+
+
+def _topic_counts() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
+            .join(Story, Story.id == story_topics.c.story_id)
+            .where(is_public(), _is_original())
+            .group_by(story_topics.c.topic_id)
+        ).all()
+    )
+
+
 def _subtree_counts() -> dict[int, int]:
     """Public originals per diagnosis, counting those filed under any of its sub-diagnoses once."""
     closure = sa.select(Diagnosis.id.label("ancestor"), Diagnosis.id.label("descendant")).cte(
@@ -443,7 +464,7 @@ class DiagnosisNode:
 def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
     """The taxonomy as a tree, names in `locale`, each node with its story count."""
     locale = locale or current_locale()
-    counts = _subtree_counts()
+    counts = diagnosis_story_counts()
     by_parent: dict[int | None, list[Diagnosis]] = {}
     for diagnosis in public_diagnoses():
         by_parent.setdefault(diagnosis.parent_id, []).append(diagnosis)
@@ -488,14 +509,7 @@ class TopicEntry:
 def topic_entries(locale: str | None = None) -> list[TopicEntry]:
     """Every topic, titled in `locale`, with how many public stories it links."""
     locale = locale or current_locale()
-    counts = dict(
-        db.session.execute(
-            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
-            .join(Story, Story.id == story_topics.c.story_id)
-            .where(is_public(), _is_original())
-            .group_by(story_topics.c.topic_id)
-        ).all()
-    )
+    counts = topic_story_counts()
     return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
 
 
@@ -542,6 +556,38 @@ def filter_choices(filters: StoryFilters, locale: str | None = None) -> FilterCh
         topics=[(t.slug, t.title(locale)) for t in public_topics()],
         languages=by_label((tag, language_name(tag, locale)) for tag in languages),
         countries=by_label((code, country_name(code, locale)) for code in countries),
+    )
+
+
+@dataclass(frozen=True)
+class FilterLabels:
+    """The active filters named in the reader's language, for titles and removable chips."""
+
+    diagnosis: str = ""
+    topic: str = ""
+    language: str = ""
+    language_in_text: str = ""  # CLDR's own case, for within a sentence
+    country: str = ""
+
+    @property
+    def subject(self) -> str:
+        return ", ".join(name for name in (self.diagnosis, self.topic) if name)
+
+
+def filter_labels(filters: StoryFilters, locale: str | None = None) -> FilterLabels:
+    """From the taxonomy snapshot and the locale data: no query."""
+    locale = locale or current_locale()
+    known = taxonomy()
+    subtree = known.diagnosis_subtrees.get(filters.diagnosis)
+    topic = topic_heading(filters.topic, locale) if filters.topic else None
+    return FilterLabels(
+        diagnosis=known.diagnosis_name(subtree[0], locale) if subtree else "",
+        topic=topic.title if topic else "",
+        language=language_name(filters.language, locale) if filters.language else "",
+        language_in_text=(
+            language_name(filters.language, locale, capitalize=False) if filters.language else ""
+        ),
+        country=country_name(filters.country, locale) if filters.country else "",
     )
 
 
@@ -634,14 +680,14 @@ def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
         query = sa.select(Story).where(is_public(), _is_original())
         # Only originals: the plain id lets the database probe the link tables by key.
         source_id = Story.id
-    query = _filed_under(query, filters, source_id)
+    query = filed_under(query, filters, source_id)
     if filters.country:
         query = query.where(Story.country == filters.country)
     # A published story always has a publication time; the keyset needs one.
     return query.where(Story.published_at.is_not(None))
 
 
-def _filed_under(
+def filed_under(
     query: sa.Select[tuple[Story]], filters: StoryFilters, source_id: sa.ColumnElement[int]
 ) -> sa.Select[tuple[Story]]:
     """Keep stories whose `source_id` (the story itself, or the original it translates or
@@ -750,6 +796,35 @@ def _keyset_page(
     )
 
 
+# Counting a listing of a million stories on every request would cost more than the page:
+# counts stop here ("1,000+") and are kept per publish generation.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class ListingCount:
+    count: int
+    capped: bool  # at least `count`: show "1,000+"
+
+
+def listing_count(filters: StoryFilters) -> ListingCount:
+    """How many stories a listing holds, exact up to COUNT_CAP; one query per filter set
+    and publish generation (a diagnosis or topic alone reads the taxonomy counts)."""
+    return pagecache.per_generation(("listing-count", filters), lambda: _listing_count(filters))
+
+
+def _listing_count(filters: StoryFilters) -> ListingCount:
+    known = taxonomy()
+    if filters == StoryFilters(diagnosis=filters.diagnosis) and filters.diagnosis:
+        own = known.diagnosis_subtrees[filters.diagnosis][0]
+        return ListingCount(diagnosis_story_counts().get(own, 0), False)
+    if filters == StoryFilters(topic=filters.topic) and filters.topic:
+        return ListingCount(topic_story_counts().get(known.topic_ids[filters.topic], 0), False)
+    capped = _filtered(filters).with_only_columns(Story.id).limit(COUNT_CAP + 1).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    return ListingCount(min(count, COUNT_CAP), count > COUNT_CAP)
+
+
 def cursor_at(filters: StoryFilters, position: int) -> Cursor | None:
     """The cursor of the `position`-th story (0-based) of a listing: turns old ?page= links
     into keyset links. None when the listing is shorter."""
@@ -846,7 +921,7 @@ def feed_stories(filters: StoryFilters, limit: int = 50) -> list[Story]:
     of the authors who allow feeds."""
     query = sa.select(Story).where(is_public(), is_syndicated(), Story.published_at.is_not(None))
     source_id = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
-    query = _filed_under(query, filters, source_id)
+    query = filed_under(query, filters, source_id)
     return list(
         db.session.scalars(
             query.options(so.selectinload(Story.update_of))
