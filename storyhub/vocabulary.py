@@ -59,21 +59,22 @@ def core(folded: str) -> str:
 
 
 def aliases(names: Iterable[str]) -> set[str]:
-    """Every folded spelling of a diagnosis or topic known by `names` (one per language):
-    the names, the part of a topic title before a colon, without generic words, synonyms."""
+    """Every folded spelling of a diagnosis or topic known by `names` (one per language): the
+    names; a topic title's part before a colon ("Raynaud's: cold fingers…" → "raynaud"); the
+    short name without generic words; synonyms ("ssc" for "systemic sclerosis", and "limited
+    cutaneous ssc" for "limited cutaneous systemic sclerosis")."""
     found: set[str] = set()
     for name in names:
-        for part in {name, name.split(":")[0]}:
-            folded = fold(part)
-            if not folded:
-                continue
-            found.add(folded)
-            if len(core(folded)) >= 3:
-                found.add(core(folded))
-    for phrase in list(found):
+        whole, short = fold(name), fold(name.split(":")[0])
+        found.update(spelling for spelling in (whole, short) if spelling)
+        if len(core(short)) >= 3:
+            found.add(core(short))
+    for spelling in list(found):
         for key, others in SYNONYMS.items():
-            if key in phrase:
+            if spelling == key:
                 found.update(others)
+            elif f" {key} " in f" {spelling} ":
+                found.update(spelling.replace(key, other) for other in others)
     return found
 
 

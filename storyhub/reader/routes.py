@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from storyhub.i18n import language_name, normalise_language_tag
+from storyhub.i18n import current_locale, language_name, normalise_language_tag
 from storyhub.reader import bp, params
 from storyhub.services import catalog, search
 from storyhub.views import parse_int, revalidate_with_etag
@@ -90,6 +90,15 @@ def story(story_id: int, slug: str | None = None) -> Any:
     if slug != canonical:
         return redirect(url_for(".story", story_id=story.id, slug=canonical), 301)
     return render_template("reader/story.html", page=catalog.story_page(story))
+
+
+@bp.route("/stories/<int:story_id>/like")
+def stories_like(story_id: int) -> Any:
+    story = catalog.public_story(story_id) if story_id < 2**31 else None
+    if story is None:
+        abort(404)
+    like = catalog.stories_like(story, current_locale())
+    return render_template("reader/like.html", like=like)
 
 
 @bp.route("/topics/")

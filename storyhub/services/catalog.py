@@ -881,6 +881,64 @@ def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
 
 
 @dataclass
+class StoriesLike:
+    """Stories sharing a story's diagnoses: first those readable in the reader's language
+    (written in it or translated into it), then the others, each with its translations."""
+
+    story: Story
+    diagnoses: list[tuple[Diagnosis, str]]  # the story's, named in the reader's language
+    in_language: list[Teaser]
+    others: list[Teaser]
+    language: str
+
+
+def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
+    """Most diagnoses in common first, then newest; at most `limit` in each group, so the
+    page costs the same whatever the site's size (two index probes per candidate)."""
+    original = _source(story)
+    diagnosis_ids = [d.id for d in original.diagnoses]
+    named = [(d, d.name(current_locale())) for d in original.diagnoses]
+    if not diagnosis_ids:
+        return StoriesLike(story, named, [], [], language)
+    shared = (
+        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
+        .where(
+            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
+            story_diagnoses.c.story_id != original.id,
+        )
+        .group_by(story_diagnoses.c.story_id)
+        .subquery()
+    )
+    in_language = Story.language.startswith(language.split("-")[0], autoescape=True)
+    source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
+    readable = list(
+        db.session.execute(
+            sa.select(*_TEASER_COLUMNS)
+            .join(shared, shared.c.story_id == source_id)
+            .where(is_public(), Story.update_of_id.is_(None), in_language)
+            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .limit(limit)
+        )
+    )
+    seen = {_source_id(row) for row in readable}
+    others = [
+        row
+        for row in db.session.execute(
+            _original_rows()
+            .join(shared, shared.c.story_id == Story.id)
+            .where(sa.not_(in_language))
+            .order_by(None)
+            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .limit(limit + len(seen))
+        )
+        if row.id not in seen
+    ][:limit]
+    return StoriesLike(
+        story, named, teasers(readable, with_translations=False), teasers(others), language
+    )
+
+
+@dataclass
 class StoryPage:
     story: Story
     original: Story

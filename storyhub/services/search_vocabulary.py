@@ -74,7 +74,9 @@ def read_query(query: str) -> Reading:
         for size in range(min(longest, len(words) - position), 0, -1):
             named = by_spelling.get(tuple(stems[position : position + size]))
             if named:
-                span = words[position : position + size]
+                # The name's own words, crudely stemmed as it was matched ("raynauds" →
+                # "raynaud"): every engine's stemmer then meets the spelling in the index.
+                span = stems[position : position + size]
                 specific = [w for w in span if w not in vocabulary.GENERIC_WORDS]
                 reading.words.extend(specific or span)
                 reading.named.extend(e for e in named if e not in reading.named)
