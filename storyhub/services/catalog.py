@@ -30,6 +30,7 @@ from storyhub.models import (
     story_diagnoses,
     story_topics,
 )
+from storyhub.sanitize import html_to_text, make_excerpt
 
 _Original = so.aliased(Story)
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -304,6 +305,7 @@ class Taxonomy:
     diagnosis_children: dict[int | None, tuple[int, ...]]  # parent (None: top) → by position
     diagnosis_slugs: dict[int, str]
     diagnosis_names: dict[int, dict[str, str]]  # id → language → name
+    diagnosis_descriptions: dict[int, dict[str, str]]  # id → language → reviewed description
     diagnosis_subtrees: dict[str, tuple[int, ...]]  # slug → its id and its descendants'
     topic_ids: dict[str, int]  # slug → id
     topic_texts: dict[str, dict[str, tuple[str, str]]]  # slug → language → (title, description)
@@ -312,6 +314,14 @@ class Taxonomy:
         """The name in `locale`, falling back to English, then the slug (as Diagnosis.name)."""
         names = self.diagnosis_names.get(diagnosis_id, {})
         return names.get(locale) or names.get("en") or self.diagnosis_slugs.get(diagnosis_id, "")
+
+    def diagnosis_description(self, diagnosis_id: int, locale: str) -> tuple[str, str]:
+        """(description, its language): in `locale`, else English, else ("", locale)."""
+        texts = self.diagnosis_descriptions.get(diagnosis_id, {})
+        for language in (locale, "en"):
+            if texts.get(language):
+                return texts[language], language
+        return "", locale
 
 
 def taxonomy() -> Taxonomy:
@@ -325,10 +335,18 @@ def _load_taxonomy() -> Taxonomy:
         )
     ).all()
     names: dict[int, dict[str, str]] = {}
-    for diagnosis_id, language, name in db.session.execute(
-        sa.select(DiagnosisName.diagnosis_id, DiagnosisName.language, DiagnosisName.name)
+    descriptions: dict[int, dict[str, str]] = {}
+    for diagnosis_id, language, name, description in db.session.execute(
+        sa.select(
+            DiagnosisName.diagnosis_id,
+            DiagnosisName.language,
+            DiagnosisName.name,
+            DiagnosisName.description,
+        )
     ):
         names.setdefault(diagnosis_id, {})[language] = name
+        if description:
+            descriptions.setdefault(diagnosis_id, {})[language] = description
     children: dict[int | None, list[int]] = {}
     for diagnosis_id, _slug, parent_id in diagnoses:
         children.setdefault(parent_id, []).append(diagnosis_id)
@@ -352,6 +370,7 @@ def _load_taxonomy() -> Taxonomy:
         diagnosis_children={parent: tuple(ids) for parent, ids in children.items()},
         diagnosis_slugs={d.id: d.slug for d in diagnoses},
         diagnosis_names=names,
+        diagnosis_descriptions=descriptions,
         diagnosis_subtrees={d.slug: subtree(d.id) for d in diagnoses},
         topic_ids=dict(db.session.execute(sa.select(Topic.slug, Topic.id)).all()),
         topic_texts=texts,
@@ -366,6 +385,9 @@ class DiagnosisHeading:
     name: str
     parent: tuple[str, str] | None  # (slug, name)
     children: list[tuple[str, str]]
+    description: str = ""  # plain text an administrator wrote
+    description_language: str = ""
+    topics: list[tuple[str, str, int]] = field(default_factory=list)  # (slug, title, stories)
 
 
 def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading | None:
@@ -381,12 +403,51 @@ def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading 
         return known.diagnosis_slugs[diagnosis_id], known.diagnosis_name(diagnosis_id, locale)
 
     parent = known.diagnosis_parents.get(own)
+    description, description_language = known.diagnosis_description(own, locale)
+    topics = []
+    for topic_slug, count in diagnosis_topics(slug):
+        heading = topic_heading(topic_slug, locale)
+        if heading:
+            topics.append((topic_slug, heading.title, count))
     return DiagnosisHeading(
         slug=slug,
         name=known.diagnosis_name(own, locale),
         parent=named(parent) if parent is not None else None,
         children=[named(child) for child in known.diagnosis_children.get(own, ())],
+        description=description,
+        description_language=description_language,
+        topics=topics,
     )
+
+
+def diagnosis_topics(slug: str, limit: int = 8) -> list[tuple[str, int]]:
+    """The topics most stories filed under this diagnosis (or a sub-diagnosis) belong to:
+    (topic slug, stories), most first; once per publish generation."""
+    return pagecache.per_generation(
+        ("diagnosis-topics", slug, limit), lambda: _diagnosis_topics(slug, limit)
+    )
+
+
+def _diagnosis_topics(slug: str, limit: int) -> list[tuple[str, int]]:
+    ids = taxonomy().diagnosis_subtrees.get(slug, ())
+    filed = (
+        sa.select(story_diagnoses.c.story_id)
+        .where(story_diagnoses.c.diagnosis_id.in_(ids))
+        .distinct()
+        .subquery()
+    )
+    count = sa.func.count(sa.distinct(story_topics.c.story_id))
+    rows = db.session.execute(
+        sa.select(Topic.slug, count)
+        .join(story_topics, story_topics.c.topic_id == Topic.id)
+        .join(filed, filed.c.story_id == story_topics.c.story_id)
+        .join(Story, Story.id == story_topics.c.story_id)
+        .where(is_public(), _is_original())
+        .group_by(Topic.slug, Topic.position)
+        .order_by(count.desc(), Topic.position, Topic.slug)
+        .limit(limit)
+    )
+    return [(topic_slug, number) for topic_slug, number in rows]
 
 
 @dataclass(frozen=True)
@@ -459,19 +520,27 @@ class DiagnosisNode:
     name: str  # in the reader's language when the taxonomy has it
     count: int  # public stories filed under it or its sub-diagnoses
     children: list[DiagnosisNode]
+    description: str = ""
 
 
 def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
     """The taxonomy as a tree, names in `locale`, each node with its story count."""
     locale = locale or current_locale()
     counts = diagnosis_story_counts()
+    known = taxonomy()
     by_parent: dict[int | None, list[Diagnosis]] = {}
     for diagnosis in public_diagnoses():
         by_parent.setdefault(diagnosis.parent_id, []).append(diagnosis)
 
     def nodes(parent_id: int | None) -> list[DiagnosisNode]:
         return [
-            DiagnosisNode(d, d.name(locale), counts.get(d.id, 0), nodes(d.id))
+            DiagnosisNode(
+                d,
+                d.name(locale),
+                counts.get(d.id, 0),
+                nodes(d.id),
+                known.diagnosis_description(d.id, locale)[0],
+            )
             for d in by_parent.get(parent_id, [])
         ]
 
@@ -504,13 +573,19 @@ class TopicEntry:
     topic: Topic
     title: str
     count: int
+    summary: str = ""  # the description's first sentence, plain text
 
 
 def topic_entries(locale: str | None = None) -> list[TopicEntry]:
     """Every topic, titled in `locale`, with how many public stories it links."""
     locale = locale or current_locale()
     counts = topic_story_counts()
-    return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
+    entries = []
+    for topic in public_topics():
+        text = topic.text(locale)
+        summary = make_excerpt(html_to_text(text.description_html), 160) if text else ""
+        entries.append(TopicEntry(topic, topic.title(locale), counts.get(topic.id, 0), summary))
+    return entries
 
 
 def public_languages() -> list[tuple[str, int]]:

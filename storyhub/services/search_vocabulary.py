@@ -5,6 +5,7 @@ generation, so reading a query costs no query."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import has_request_context
@@ -21,7 +22,7 @@ class Entry:
     kind: str  # "diagnosis" or "topic"
     slug: str
     names: dict[str, str]  # language → name (topics: title)
-    spellings: frozenset[tuple[str, ...]]
+    spellings: tuple[tuple[tuple[str, ...], str], ...]  # (stems, folded spelling)
 
     def name(self, locale: str) -> str:
         return self.names.get(locale) or self.names.get("en") or self.slug
@@ -52,8 +53,8 @@ def _entries() -> list[Entry]:
     return found
 
 
-def _spellings(names: object) -> frozenset[tuple[str, ...]]:
-    return frozenset(vocabulary.stems(alias) for alias in vocabulary.aliases(names))  # type: ignore[arg-type]
+def _spellings(names: Iterable[str]) -> tuple[tuple[tuple[str, ...], str], ...]:
+    return tuple(sorted((vocabulary.stems(alias), alias) for alias in vocabulary.aliases(names)))
 
 
 def read_query(query: str) -> Reading:
@@ -64,9 +65,11 @@ def read_query(query: str) -> Reading:
     words = vocabulary.query_words(query)
     stems = [vocabulary.stem(word) for word in words]
     by_spelling: dict[tuple[str, ...], list[Entry]] = {}
+    written: dict[tuple[str, ...], str] = {}
     for entry in entries():
-        for spelling in entry.spellings:
+        for spelling, folded in entry.spellings:
             by_spelling.setdefault(spelling, []).append(entry)
+            written.setdefault(spelling, folded)
     longest = max((len(s) for s in by_spelling), default=0)
     reading = Reading(words=[])
     position = 0
@@ -74,9 +77,9 @@ def read_query(query: str) -> Reading:
         for size in range(min(longest, len(words) - position), 0, -1):
             named = by_spelling.get(tuple(stems[position : position + size]))
             if named:
-                # The name's own words, crudely stemmed as it was matched ("raynauds" →
-                # "raynaud"): every engine's stemmer then meets the spelling in the index.
-                span = stems[position : position + size]
+                # The name's words as the index holds them ("raynauds" → "raynaud"), so
+                # each engine's stemmer meets the same spelling in the story's tags.
+                span = written[tuple(stems[position : position + size])].split()
                 specific = [w for w in span if w not in vocabulary.GENERIC_WORDS]
                 reading.words.extend(specific or span)
                 reading.named.extend(e for e in named if e not in reading.named)
@@ -98,7 +101,7 @@ def nearest(query: str, limit: int = 4) -> list[Entry]:
     scored = []
     for entry in entries():
         best = 0.0
-        for spelling in entry.spellings:
+        for spelling, _folded in entry.spellings:
             best = max(best, difflib.SequenceMatcher(None, joined, " ".join(spelling)).ratio())
             for word in stems:
                 for part in spelling:
