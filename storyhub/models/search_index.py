@@ -173,13 +173,22 @@ def story_tags(connection: sa.Connection, stories: dict[int, tuple[int, str]]) -
     Core queries on the flushing connection: a few rows of the small taxonomy tables, so a
     bulk load computes them once per batch."""
     source_ids = {source for source, _author in stories.values()}
-    parents = dict(connection.execute(sa.text("SELECT id, parent_id FROM diagnoses")).all())
+    parents: dict[int, int | None] = {}
+    # A slug names it too ("diagnosis-journey" → "diagnosis journey").
     diagnosis_names: dict[int, list[str]] = {}
+    for diagnosis_id, parent_id, slug in connection.execute(
+        sa.text("SELECT id, parent_id, slug FROM diagnoses")
+    ):
+        parents[diagnosis_id] = parent_id
+        diagnosis_names.setdefault(diagnosis_id, []).append(slug.replace("-", " "))
     for diagnosis_id, name in connection.execute(
         sa.text("SELECT diagnosis_id, name FROM diagnosis_names")
     ):
         diagnosis_names.setdefault(diagnosis_id, []).append(name)
-    topic_titles: dict[int, list[str]] = {}
+    topic_titles: dict[int, list[str]] = {
+        topic_id: [slug.replace("-", " ")]
+        for topic_id, slug in connection.execute(sa.text("SELECT id, slug FROM topics"))
+    }
     for topic_id, title in connection.execute(sa.text("SELECT topic_id, title FROM topic_texts")):
         topic_titles.setdefault(topic_id, []).append(title)
     filed: dict[int, set[str]] = {}

@@ -46,10 +46,12 @@ def _entries() -> list[Entry]:
     found = []
     for diagnosis_id, slug in known.diagnosis_slugs.items():
         names = known.diagnosis_names.get(diagnosis_id, {})
-        found.append(Entry("diagnosis", slug, dict(names), _spellings(names.values())))
+        spellings = _spellings([*names.values(), slug.replace("-", " ")])
+        found.append(Entry("diagnosis", slug, dict(names), spellings))
     for slug, texts in known.topic_texts.items():
         titles = {language: title for language, (title, _description) in texts.items()}
-        found.append(Entry("topic", slug, titles, _spellings(titles.values())))
+        spellings = _spellings([*titles.values(), slug.replace("-", " ")])
+        found.append(Entry("topic", slug, titles, spellings))
     return found
 
 
