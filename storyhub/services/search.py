@@ -3,7 +3,9 @@
 `search_stories` is the one entry point: SQLite answers with FTS5 (bm25 ranking, `snippet`),
 PostgreSQL with `tsvector`s built in each story's language (`ts_rank_cd`, `ts_headline`).
 Both rank title matches above text matches and mark matches with private-use characters that
-are turned into <mark> only after the text around them is escaped.
+are turned into <mark> only after the text around them is escaped. Queries are read first
+against the site's vocabulary (services/search_vocabulary.py): a diagnosis or topic the query
+names is offered, and the stories filed under it come first.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.dialects import postgresql
 
-from storyhub import vocabulary
 from storyhub.extensions import db
 from storyhub.models import Story, story_diagnoses, story_topics
 from storyhub.models.search_index import (
@@ -87,11 +88,6 @@ class _Plan:
     filters: catalog.StoryFilters
     diagnosis_ids: tuple[int, ...]  # stories filed under these rank first
     topic_ids: tuple[int, ...]
-
-
-def query_terms(query: str) -> list[str]:
-    """The words searched for: letters and digits only, so no engine syntax gets through."""
-    return vocabulary.query_words(query[:MAX_QUERY_LENGTH])[:MAX_TERMS]
 
 
 def highlight(marked: str) -> Markup:
