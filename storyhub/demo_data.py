@@ -5,6 +5,20 @@ DIAGNOSES: list[dict] = [
     {
         "slug": "systemic-sclerosis",
         "parent": None,
+        "descriptions": {
+            "en": (
+                "An autoimmune disease in which the skin and sometimes internal organs thicken "
+                "and stiffen. Also called scleroderma or SSc."
+            ),
+            "it": (
+                "Una malattia autoimmune in cui la pelle e talvolta gli organi interni si "
+                "ispessiscono e si irrigidiscono. Detta anche sclerodermia o SSc."
+            ),
+            "es": (
+                "Una enfermedad autoinmune en la que la piel y a veces los órganos internos se "
+                "engrosan y endurecen. También llamada esclerodermia o SSc."
+            ),
+        },
         "names": {
             "en": "Systemic sclerosis",
             "it": "Sclerosi sistemica",
@@ -41,6 +55,20 @@ DIAGNOSES: list[dict] = [
     {
         "slug": "localized-scleroderma",
         "parent": None,
+        "descriptions": {
+            "en": (
+                "Thickened patches or lines of skin, without the internal organ involvement of "
+                "systemic sclerosis."
+            ),
+            "it": (
+                "Chiazze o strisce di pelle ispessita, senza il coinvolgimento degli organi "
+                "interni della sclerosi sistemica."
+            ),
+            "es": (
+                "Placas o líneas de piel engrosada, sin la afectación de órganos internos de la "
+                "esclerosis sistémica."
+            ),
+        },
         "names": {
             "en": "Localized scleroderma",
             "it": "Sclerodermia localizzata",
@@ -59,6 +87,23 @@ DIAGNOSES: list[dict] = [
     {
         "slug": "raynauds-phenomenon",
         "parent": None,
+        "descriptions": {
+            "en": (
+                "Fingers and toes turn white, then blue, then red in the cold or under stress, as"
+                " small blood vessels narrow. Common on its own, and in almost everyone with "
+                "systemic sclerosis."
+            ),
+            "it": (
+                "Con il freddo o lo stress le dita diventano bianche, poi blu, poi rosse, perché "
+                "i piccoli vasi si restringono. Frequente da solo e in quasi tutte le persone con"
+                " sclerosi sistemica."
+            ),
+            "es": (
+                "Con el frío o el estrés los dedos se vuelven blancos, luego azules y luego "
+                "rojos, porque los vasos pequeños se estrechan. Frecuente por sí solo y en casi "
+                "todas las personas con esclerosis sistémica."
+            ),
+        },
         "names": {
             "en": "Raynaud's phenomenon",
             "it": "Fenomeno di Raynaud",
@@ -68,6 +113,20 @@ DIAGNOSES: list[dict] = [
     {
         "slug": "calcinosis-cutis",
         "parent": None,
+        "descriptions": {
+            "en": (
+                "Deposits of calcium in or under the skin, often on fingers and elbows; they can "
+                "feel like small hard lumps."
+            ),
+            "it": (
+                "Depositi di calcio nella pelle o sotto di essa, spesso su dita e gomiti; si "
+                "sentono come piccoli noduli duri."
+            ),
+            "es": (
+                "Depósitos de calcio en la piel o bajo ella, a menudo en dedos y codos; se notan "
+                "como pequeños bultos duros."
+            ),
+        },
         "names": {
             "en": "Calcinosis cutis",
             "it": "Calcinosi cutanea",

@@ -17,6 +17,7 @@ from storyhub import i18n
 from storyhub.forms import ActionForm
 from storyhub.models import Relation, Story, StoryStatus
 from storyhub.proxy import external_url
+from storyhub.services import catalog
 from storyhub.services.catalog import TeaserSource, story_slug
 
 # How the submitter's status page names each state, in the reader's language.
@@ -152,6 +153,7 @@ def init_app(app: Flask) -> None:
         chosen_ui_lang=i18n.chosen_ui_locale,
         filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},
         field_attrs=field_attrs,
+        filter_labels=catalog.filter_labels,
     )
     app.jinja_env.filters.update(
         date=lambda d: format_date(d, "long") if d else "",

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from storyhub.forms import line_filter, text_filter
 from storyhub.models import UserRole
 
+DESCRIPTION_LENGTH = 800
 _POSITION = [InputRequired("Give a number (0 comes first)."), NumberRange(0, 100_000)]
 
 
@@ -63,6 +64,11 @@ class DiagnosisNameForm(FlaskForm):
         "Name",
         filters=[line_filter],
         validators=[DataRequired("A name is needed."), Length(max=200)],
+    )
+    description = TextAreaField(
+        "Short description for readers (plain text, shown at the top of the diagnosis page)",
+        filters=[text_filter],
+        validators=[Length(max=DESCRIPTION_LENGTH)],
     )
 
 

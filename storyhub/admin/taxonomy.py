@@ -219,7 +219,9 @@ def _render_diagnosis(
             names[name.language] = failed[1]
         else:
             names[name.language] = DiagnosisNameForm(
-                formdata=None, prefix=f"name-{name.language}", data={"name": name.name}
+                formdata=None,
+                prefix=f"name-{name.language}",
+                data={"name": name.name, "description": name.description},
             )
     new = new or _with_languages(NewDiagnosisNameForm(formdata=None, prefix="new"))
     html = render_template(
@@ -263,7 +265,9 @@ def diagnosis_name(diagnosis_id: int, language: str | None = None) -> Any:
             return _render_diagnosis(diagnosis, new=form, status=400)  # type: ignore[arg-type]
         return _render_diagnosis(diagnosis, failed=(language, form), status=400)
     try:
-        taxonomy.save_diagnosis_name(diagnosis, language or form.language.data, form.name.data)
+        taxonomy.save_diagnosis_name(
+            diagnosis, language or form.language.data, form.name.data, form.description.data
+        )
     except FieldError as error:
         db.session.rollback()
         _field_error(form, error)

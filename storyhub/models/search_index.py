@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from storyhub import vocabulary
 from storyhub.extensions import db
 from storyhub.models.story import Story, StoryStatus
 from storyhub.sanitize import html_to_text
@@ -67,8 +68,9 @@ PG_CONFIGS = {
 
 SQLITE_DDL = (
     # porter stems English; remove_diacritics lets "lucia" find "Lucía".
+    # `tags`: the story's diagnosis and topic names in every language and the author's name.
     "CREATE VIRTUAL TABLE IF NOT EXISTS story_search USING fts5("
-    "title, body, tokenize = 'porter unicode61 remove_diacritics 2')",
+    "title, body, tags, tokenize = 'porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER IF NOT EXISTS story_search_forget_changed "
     "AFTER UPDATE OF title, body_html, language, status ON stories "
     "BEGIN DELETE FROM story_search WHERE rowid = old.id; END",
@@ -102,11 +104,16 @@ POSTGRES_DROP = (
 
 # The configuration is checked against the server's list, so an older PostgreSQL without,
 # say, "armenian" falls back to "simple" instead of failing the publish.
+# Weights: title A, text B, tags (names of diagnoses and topics, author) C, and D for the
+# accent-free spelling of the text's accented words, so "fenomeno" finds "fenómeno" as FTS5's
+# remove_diacritics does on SQLite.
 _PG_INSERT = sa.text(
     "INSERT INTO story_search (story_id, config, title, body, document) "
     "SELECT :story_id, c.config, :title, :body, "
     "setweight(to_tsvector(c.config::regconfig, :title), 'A') || "
-    "setweight(to_tsvector(c.config::regconfig, :body), 'B') "
+    "setweight(to_tsvector(c.config::regconfig, :body), 'B') || "
+    "setweight(to_tsvector(c.config::regconfig, :tags), 'C') || "
+    "setweight(to_tsvector(c.config::regconfig, :folded), 'D') "
     "FROM (SELECT COALESCE((SELECT cfgname::text FROM pg_catalog.pg_ts_config "
     "WHERE cfgname = :config LIMIT 1), 'simple') AS config) AS c"
 )
@@ -143,9 +150,93 @@ def indexed_text(story: Story) -> tuple[str, str]:
     return _MARKERS.sub("", story.title), _MARKERS.sub("", html_to_text(story.body_html))
 
 
+def accent_free_words(text: str) -> str:
+    """The accented words of `text` spelled without accents, once each (PostgreSQL only)."""
+    changed = {vocabulary.fold(word) for word in _WORDS.findall(text) if not word.isascii()}
+    return " ".join(sorted(word for word in changed if word.isascii()))
+
+
+_WORDS = re.compile(r"\w+")
+_story_diagnoses = sa.table(
+    "story_diagnoses", sa.column("story_id", sa.Integer), sa.column("diagnosis_id", sa.Integer)
+)
+_story_topics = sa.table(
+    "story_topics", sa.column("story_id", sa.Integer), sa.column("topic_id", sa.Integer)
+)
+
+
+def story_tags(connection: sa.Connection, stories: dict[int, tuple[int, str]]) -> dict[int, str]:
+    """The `tags` text of each story, given as id → (id of the story whose diagnoses and topics
+    apply, author name): the names and common spellings of its diagnoses (and the broader ones
+    they belong to) and topics, in every language, and the author's name.
+
+    Core queries on the flushing connection: a few rows of the small taxonomy tables, so a
+    bulk load computes them once per batch."""
+    source_ids = {source for source, _author in stories.values()}
+    parents: dict[int, int | None] = {}
+    # A slug names it too ("diagnosis-journey" → "diagnosis journey").
+    diagnosis_names: dict[int, list[str]] = {}
+    for diagnosis_id, parent_id, slug in connection.execute(
+        sa.text("SELECT id, parent_id, slug FROM diagnoses")
+    ):
+        parents[diagnosis_id] = parent_id
+        diagnosis_names.setdefault(diagnosis_id, []).append(slug.replace("-", " "))
+    for diagnosis_id, name in connection.execute(
+        sa.text("SELECT diagnosis_id, name FROM diagnosis_names")
+    ):
+        diagnosis_names.setdefault(diagnosis_id, []).append(name)
+    topic_titles: dict[int, list[str]] = {
+        topic_id: [slug.replace("-", " ")]
+        for topic_id, slug in connection.execute(sa.text("SELECT id, slug FROM topics"))
+    }
+    for topic_id, title in connection.execute(sa.text("SELECT topic_id, title FROM topic_texts")):
+        topic_titles.setdefault(topic_id, []).append(title)
+    filed: dict[int, set[str]] = {}
+    if source_ids:
+        for story_id, diagnosis_id in connection.execute(
+            sa.select(_story_diagnoses.c.story_id, _story_diagnoses.c.diagnosis_id).where(
+                _story_diagnoses.c.story_id.in_(source_ids)
+            )
+        ):
+            seen: set[int] = set()
+            while diagnosis_id is not None and diagnosis_id not in seen:  # parents too
+                seen.add(diagnosis_id)
+                filed.setdefault(story_id, set()).update(
+                    vocabulary.aliases(diagnosis_names.get(diagnosis_id, ()))
+                )
+                diagnosis_id = parents.get(diagnosis_id)
+        for story_id, topic_id in connection.execute(
+            sa.select(_story_topics.c.story_id, _story_topics.c.topic_id).where(
+                _story_topics.c.story_id.in_(source_ids)
+            )
+        ):
+            filed.setdefault(story_id, set()).update(
+                vocabulary.aliases(topic_titles.get(topic_id, ()))
+            )
+    return {
+        story_id: " ".join([_MARKERS.sub("", author), *sorted(filed.get(source, ()))])
+        for story_id, (source, author) in stories.items()
+    }
+
+
 def forget(connection: sa.Connection, story_id: int) -> None:
     key = "rowid" if connection.dialect.name == "sqlite" else "story_id"
     connection.execute(sa.text(f"DELETE FROM story_search WHERE {key} = :id"), {"id": story_id})  # noqa: S608  (key is one of two literals)
+
+
+def _insert(connection: sa.Connection, params: list[dict[str, Any]]) -> None:
+    if not params:
+        return
+    if connection.dialect.name == "sqlite":
+        insert = (
+            "INSERT INTO story_search (rowid, title, body, tags) "
+            "VALUES (:story_id, :title, :body, :tags)"
+        )
+        connection.execute(sa.text(insert), params)
+    elif connection.dialect.name == "postgresql":
+        for row in params:
+            row["folded"] = accent_free_words(f"{row['title']} {row['body']} {row['tags']}")
+        connection.execute(_PG_INSERT, params)
 
 
 def write(connection: sa.Connection, story: Story) -> bool:
@@ -154,39 +245,32 @@ def write(connection: sa.Connection, story: Story) -> bool:
     if story.status is not StoryStatus.PUBLISHED:
         return False
     title, body = indexed_text(story)
-    if connection.dialect.name == "sqlite":
-        connection.execute(
-            sa.text("INSERT INTO story_search (rowid, title, body) VALUES (:id, :title, :body)"),
-            {"id": story.id, "title": title, "body": body},
-        )
-    elif connection.dialect.name == "postgresql":
-        connection.execute(
-            _PG_INSERT,
-            {
-                "story_id": story.id,
-                "title": title,
-                "body": body,
-                "config": pg_config(story.language),
-            },
-        )
+    source = story.translation_of_id or story.update_of_id or story.id
+    tags = story_tags(connection, {story.id: (source, story.author_name)})[story.id]
+    _insert(
+        connection,
+        [{"story_id": story.id, "title": title, "body": body, "tags": tags,
+          "config": pg_config(story.language)}],
+    )  # fmt: skip
     return True
 
 
 def write_many(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    """Index new published stories given as column dicts (bulk loads that bypass the ORM)."""
-    params = []
-    for row in rows:
-        title = _MARKERS.sub("", row["title"])
-        body = _MARKERS.sub("", html_to_text(row["body_html"]))
-        params.append({"id": row["id"], "story_id": row["id"], "title": title, "body": body,
-                       "config": pg_config(row["language"])})  # fmt: skip
-    if not params:
-        return
-    if connection.dialect.name == "sqlite":
-        insert = "INSERT INTO story_search (rowid, title, body) VALUES (:id, :title, :body)"
-        connection.execute(sa.text(insert), params)
-    elif connection.dialect.name == "postgresql":
-        connection.execute(_PG_INSERT, params)
+    """Index new published stories given as column dicts (bulk loads that bypass the ORM;
+    their diagnoses and topics already linked)."""
+    tags = story_tags(
+        connection, {row["id"]: (_source_id_of(row), row["author_name"]) for row in rows}
+    )
+    _insert(
+        connection,
+        [{"story_id": row["id"], "title": _MARKERS.sub("", row["title"]),
+          "body": _MARKERS.sub("", html_to_text(row["body_html"])), "tags": tags[row["id"]],
+          "config": pg_config(row["language"])} for row in rows],
+    )  # fmt: skip
+
+
+def _source_id_of(row: dict[str, Any]) -> int:
+    return row.get("translation_of_id") or row.get("update_of_id") or row["id"]
 
 
 @sa.event.listens_for(so.Session, "after_flush")
@@ -199,5 +283,11 @@ def _follow_story_changes(session: so.Session, _context: Any) -> None:
     connection = session.connection()
     for story in changed:
         write(connection, story)
+        state = sa.inspect(story)
+        if state.attrs.diagnoses.history.has_changes() or state.attrs.topics.history.has_changes():
+            # Translations and updates are tagged with their original's diagnoses and topics.
+            for version in (*story.translations, *story.updates):
+                if version not in changed:
+                    write(connection, version)
     for story in deleted:
         forget(connection, story.id)

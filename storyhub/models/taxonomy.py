@@ -43,6 +43,8 @@ class DiagnosisName(db.Model):
     )
     language: so.Mapped[str] = so.mapped_column(sa.String(35))
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    # A short plain-text description an administrator wrote (and so reviewed) for readers.
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
 
     diagnosis: so.Mapped[Diagnosis] = so.relationship(back_populates="names")
 

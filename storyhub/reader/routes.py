@@ -7,7 +7,7 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from storyhub.i18n import language_name, normalise_language_tag
+from storyhub.i18n import current_locale, language_name, normalise_language_tag
 from storyhub.reader import bp, params
 from storyhub.services import catalog, search
 from storyhub.views import parse_int, revalidate_with_etag
@@ -74,6 +74,7 @@ def stories() -> Any:
         listing=listing,
         filters=filters,
         choices=catalog.filter_choices(filters),
+        counted=catalog.listing_count(filters),
         paged="after" in request.args or "before" in request.args,
     )
 
@@ -97,6 +98,15 @@ def story(story_id: int, slug: str | None = None) -> Any:
     return render_template("reader/story.html", page=catalog.story_page(story))
 
 
+@bp.route("/stories/<int:story_id>/like")
+def stories_like(story_id: int) -> Any:
+    story = catalog.public_story(story_id) if story_id < 2**31 else None
+    if story is None:
+        abort(404)
+    like = catalog.stories_like(story, current_locale())
+    return render_template("reader/like.html", like=like)
+
+
 @bp.route("/topics/")
 def topics() -> Any:
     return render_template("reader/topics.html", topics=catalog.topic_entries())
@@ -111,6 +121,7 @@ def topic(slug: str) -> Any:
         topic=topic,
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -128,6 +139,7 @@ def diagnosis(slug: str) -> Any:
         diagnosis=diagnosis,
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -143,6 +155,7 @@ def language(tag: str) -> Any:
         name=language_name(tag, capitalize=False),
         filters=filters,
         listing=catalog.list_teasers(filters, limit=_per_page()),
+        counted=catalog.listing_count(filters),
     )
 
 
@@ -152,5 +165,12 @@ def search_page() -> Any:
     page = parse_int(request.args.get("page"), 1, 1, SEARCH_PAGES)
     if page is None or len(query) > 500:
         abort(400)
-    results = search.search_stories(query, page, _per_page())
-    return render_template("reader/search.html", results=results, page=page)
+    filters = params.story_filters(request.args)
+    results = search.search_stories(query, page, _per_page(), filters)
+    return render_template(
+        "reader/search.html",
+        results=results,
+        page=page,
+        filters=filters,
+        choices=catalog.filter_choices(filters),
+    )

@@ -30,6 +30,7 @@ from storyhub.models import (
     story_diagnoses,
     story_topics,
 )
+from storyhub.sanitize import html_to_text, make_excerpt
 
 _Original = so.aliased(Story)
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -304,6 +305,7 @@ class Taxonomy:
     diagnosis_children: dict[int | None, tuple[int, ...]]  # parent (None: top) → by position
     diagnosis_slugs: dict[int, str]
     diagnosis_names: dict[int, dict[str, str]]  # id → language → name
+    diagnosis_descriptions: dict[int, dict[str, str]]  # id → language → reviewed description
     diagnosis_subtrees: dict[str, tuple[int, ...]]  # slug → its id and its descendants'
     topic_ids: dict[str, int]  # slug → id
     topic_texts: dict[str, dict[str, tuple[str, str]]]  # slug → language → (title, description)
@@ -312,6 +314,14 @@ class Taxonomy:
         """The name in `locale`, falling back to English, then the slug (as Diagnosis.name)."""
         names = self.diagnosis_names.get(diagnosis_id, {})
         return names.get(locale) or names.get("en") or self.diagnosis_slugs.get(diagnosis_id, "")
+
+    def diagnosis_description(self, diagnosis_id: int, locale: str) -> tuple[str, str]:
+        """(description, its language): in `locale`, else English, else ("", locale)."""
+        texts = self.diagnosis_descriptions.get(diagnosis_id, {})
+        for language in (locale, "en"):
+            if texts.get(language):
+                return texts[language], language
+        return "", locale
 
 
 def taxonomy() -> Taxonomy:
@@ -325,10 +335,18 @@ def _load_taxonomy() -> Taxonomy:
         )
     ).all()
     names: dict[int, dict[str, str]] = {}
-    for diagnosis_id, language, name in db.session.execute(
-        sa.select(DiagnosisName.diagnosis_id, DiagnosisName.language, DiagnosisName.name)
+    descriptions: dict[int, dict[str, str]] = {}
+    for diagnosis_id, language, name, description in db.session.execute(
+        sa.select(
+            DiagnosisName.diagnosis_id,
+            DiagnosisName.language,
+            DiagnosisName.name,
+            DiagnosisName.description,
+        )
     ):
         names.setdefault(diagnosis_id, {})[language] = name
+        if description:
+            descriptions.setdefault(diagnosis_id, {})[language] = description
     children: dict[int | None, list[int]] = {}
     for diagnosis_id, _slug, parent_id in diagnoses:
         children.setdefault(parent_id, []).append(diagnosis_id)
@@ -352,6 +370,7 @@ def _load_taxonomy() -> Taxonomy:
         diagnosis_children={parent: tuple(ids) for parent, ids in children.items()},
         diagnosis_slugs={d.id: d.slug for d in diagnoses},
         diagnosis_names=names,
+        diagnosis_descriptions=descriptions,
         diagnosis_subtrees={d.slug: subtree(d.id) for d in diagnoses},
         topic_ids=dict(db.session.execute(sa.select(Topic.slug, Topic.id)).all()),
         topic_texts=texts,
@@ -366,6 +385,9 @@ class DiagnosisHeading:
     name: str
     parent: tuple[str, str] | None  # (slug, name)
     children: list[tuple[str, str]]
+    description: str = ""  # plain text an administrator wrote
+    description_language: str = ""
+    topics: list[tuple[str, str, int]] = field(default_factory=list)  # (slug, title, stories)
 
 
 def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading | None:
@@ -381,12 +403,51 @@ def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading 
         return known.diagnosis_slugs[diagnosis_id], known.diagnosis_name(diagnosis_id, locale)
 
     parent = known.diagnosis_parents.get(own)
+    description, description_language = known.diagnosis_description(own, locale)
+    topics = []
+    for topic_slug, count in diagnosis_topics(slug):
+        heading = topic_heading(topic_slug, locale)
+        if heading:
+            topics.append((topic_slug, heading.title, count))
     return DiagnosisHeading(
         slug=slug,
         name=known.diagnosis_name(own, locale),
         parent=named(parent) if parent is not None else None,
         children=[named(child) for child in known.diagnosis_children.get(own, ())],
+        description=description,
+        description_language=description_language,
+        topics=topics,
     )
+
+
+def diagnosis_topics(slug: str, limit: int = 8) -> list[tuple[str, int]]:
+    """The topics most stories filed under this diagnosis (or a sub-diagnosis) belong to:
+    (topic slug, stories), most first; once per publish generation."""
+    return pagecache.per_generation(
+        ("diagnosis-topics", slug, limit), lambda: _diagnosis_topics(slug, limit)
+    )
+
+
+def _diagnosis_topics(slug: str, limit: int) -> list[tuple[str, int]]:
+    ids = taxonomy().diagnosis_subtrees.get(slug, ())
+    filed = (
+        sa.select(story_diagnoses.c.story_id)
+        .where(story_diagnoses.c.diagnosis_id.in_(ids))
+        .distinct()
+        .subquery()
+    )
+    count = sa.func.count(sa.distinct(story_topics.c.story_id))
+    rows = db.session.execute(
+        sa.select(Topic.slug, count)
+        .join(story_topics, story_topics.c.topic_id == Topic.id)
+        .join(filed, filed.c.story_id == story_topics.c.story_id)
+        .join(Story, Story.id == story_topics.c.story_id)
+        .where(is_public(), _is_original())
+        .group_by(Topic.slug, Topic.position)
+        .order_by(count.desc(), Topic.position, Topic.slug)
+        .limit(limit)
+    )
+    return [(topic_slug, number) for topic_slug, number in rows]
 
 
 @dataclass(frozen=True)
@@ -411,6 +472,27 @@ def topic_heading(slug: str, locale: str | None = None) -> TopicHeading | None:
         return TopicHeading(slug, slug, "", locale)
     title, description = texts[language]
     return TopicHeading(slug, title, description, language)
+
+
+def diagnosis_story_counts() -> dict[int, int]:
+    """Public originals per diagnosis id (sub-diagnoses included), once per generation."""
+    return pagecache.per_generation(("diagnosis-counts",), _subtree_counts)
+
+
+def topic_story_counts() -> dict[int, int]:
+    """Public originals per topic id, once per generation."""
+    return pagecache.per_generation(("topic-counts",), _topic_counts)
+
+
+def _topic_counts() -> dict[int, int]:
+    return dict(
+        db.session.execute(
+            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
+            .join(Story, Story.id == story_topics.c.story_id)
+            .where(is_public(), _is_original())
+            .group_by(story_topics.c.topic_id)
+        ).all()
+    )
 
 
 def _subtree_counts() -> dict[int, int]:
@@ -438,21 +520,27 @@ class DiagnosisNode:
     name: str  # in the reader's language when the taxonomy has it
     count: int  # public stories filed under it or its sub-diagnoses
     children: list[DiagnosisNode]
+    description: str = ""
 
 
 def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
     """The taxonomy as a tree, names in `locale`, each node with its story count."""
     locale = locale or current_locale()
-    # A count over every public story: once per generation (identification_counts keeps it
-    # too, with the country counts).
-    counts = identification_counts().by_diagnosis
+    counts = diagnosis_story_counts()
+    known = taxonomy()
     by_parent: dict[int | None, list[Diagnosis]] = {}
     for diagnosis in public_diagnoses():
         by_parent.setdefault(diagnosis.parent_id, []).append(diagnosis)
 
     def nodes(parent_id: int | None) -> list[DiagnosisNode]:
         return [
-            DiagnosisNode(d, d.name(locale), counts.get(d.id, 0), nodes(d.id))
+            DiagnosisNode(
+                d,
+                d.name(locale),
+                counts.get(d.id, 0),
+                nodes(d.id),
+                known.diagnosis_description(d.id, locale)[0],
+            )
             for d in by_parent.get(parent_id, [])
         ]
 
@@ -485,25 +573,19 @@ class TopicEntry:
     topic: Topic
     title: str
     count: int
+    summary: str = ""  # the description's first sentence, plain text
 
 
 def topic_entries(locale: str | None = None) -> list[TopicEntry]:
     """Every topic, titled in `locale`, with how many public stories it links."""
     locale = locale or current_locale()
-    counts = pagecache.per_generation(("topic-counts",), _count_topic_stories)
-    return [TopicEntry(t, t.title(locale), counts.get(t.id, 0)) for t in public_topics()]
-
-
-def _count_topic_stories() -> dict[int, int]:
-    """Public stories per topic: a count over all of them, made once per generation."""
-    return dict(
-        db.session.execute(
-            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
-            .join(Story, Story.id == story_topics.c.story_id)
-            .where(is_public(), _is_original())
-            .group_by(story_topics.c.topic_id)
-        ).all()
-    )
+    counts = topic_story_counts()
+    entries = []
+    for topic in public_topics():
+        text = topic.text(locale)
+        summary = make_excerpt(html_to_text(text.description_html), 160) if text else ""
+        entries.append(TopicEntry(topic, topic.title(locale), counts.get(topic.id, 0), summary))
+    return entries
 
 
 def public_languages() -> list[tuple[str, int]]:
@@ -562,6 +644,38 @@ def filter_choices(filters: StoryFilters, locale: str | None = None) -> FilterCh
         topics=[(t.slug, t.title(locale)) for t in public_topics()],
         languages=by_label((tag, language_name(tag, locale)) for tag in languages),
         countries=by_label((code, country_name(code, locale)) for code in countries),
+    )
+
+
+@dataclass(frozen=True)
+class FilterLabels:
+    """The active filters named in the reader's language, for titles and removable chips."""
+
+    diagnosis: str = ""
+    topic: str = ""
+    language: str = ""
+    language_in_text: str = ""  # CLDR's own case, for within a sentence
+    country: str = ""
+
+    @property
+    def subject(self) -> str:
+        return ", ".join(name for name in (self.diagnosis, self.topic) if name)
+
+
+def filter_labels(filters: StoryFilters, locale: str | None = None) -> FilterLabels:
+    """From the taxonomy snapshot and the locale data: no query."""
+    locale = locale or current_locale()
+    known = taxonomy()
+    subtree = known.diagnosis_subtrees.get(filters.diagnosis)
+    topic = topic_heading(filters.topic, locale) if filters.topic else None
+    return FilterLabels(
+        diagnosis=known.diagnosis_name(subtree[0], locale) if subtree else "",
+        topic=topic.title if topic else "",
+        language=language_name(filters.language, locale) if filters.language else "",
+        language_in_text=(
+            language_name(filters.language, locale, capitalize=False) if filters.language else ""
+        ),
+        country=country_name(filters.country, locale) if filters.country else "",
     )
 
 
@@ -654,14 +768,14 @@ def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
         query = sa.select(Story).where(is_public(), _is_original())
         # Only originals: the plain id lets the database probe the link tables by key.
         source_id = Story.id
-    query = _filed_under(query, filters, source_id)
+    query = filed_under(query, filters, source_id)
     if filters.country:
         query = query.where(Story.country == filters.country)
     # A published story always has a publication time; the keyset needs one.
     return query.where(Story.published_at.is_not(None))
 
 
-def _filed_under(
+def filed_under(
     query: sa.Select[tuple[Story]], filters: StoryFilters, source_id: sa.ColumnElement[int]
 ) -> sa.Select[tuple[Story]]:
     """Keep stories whose `source_id` (the story itself, or the original it translates or
@@ -770,6 +884,35 @@ def _keyset_page(
     )
 
 
+# Counting a listing of a million stories on every request would cost more than the page:
+# counts stop here ("1,000+") and are kept per publish generation.
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class ListingCount:
+    count: int
+    capped: bool  # at least `count`: show "1,000+"
+
+
+def listing_count(filters: StoryFilters) -> ListingCount:
+    """How many stories a listing holds, exact up to COUNT_CAP; one query per filter set
+    and publish generation (a diagnosis or topic alone reads the taxonomy counts)."""
+    return pagecache.per_generation(("listing-count", filters), lambda: _listing_count(filters))
+
+
+def _listing_count(filters: StoryFilters) -> ListingCount:
+    known = taxonomy()
+    if filters == StoryFilters(diagnosis=filters.diagnosis) and filters.diagnosis:
+        own = known.diagnosis_subtrees[filters.diagnosis][0]
+        return ListingCount(diagnosis_story_counts().get(own, 0), False)
+    if filters == StoryFilters(topic=filters.topic) and filters.topic:
+        return ListingCount(topic_story_counts().get(known.topic_ids[filters.topic], 0), False)
+    capped = _filtered(filters).with_only_columns(Story.id).limit(COUNT_CAP + 1).subquery()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    return ListingCount(min(count, COUNT_CAP), count > COUNT_CAP)
+
+
 def cursor_at(filters: StoryFilters, position: int) -> Cursor | None:
     """The cursor of the `position`-th story (0-based) of a listing: turns old ?page= links
     into keyset links. None when the listing is shorter."""
@@ -826,6 +969,64 @@ def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
 
 
 @dataclass
+class StoriesLike:
+    """Stories sharing a story's diagnoses: first those readable in the reader's language
+    (written in it or translated into it), then the others, each with its translations."""
+
+    story: Story
+    diagnoses: list[tuple[Diagnosis, str]]  # the story's, named in the reader's language
+    in_language: list[Teaser]
+    others: list[Teaser]
+    language: str
+
+
+def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
+    """Most diagnoses in common first, then newest; at most `limit` in each group, so the
+    page costs the same whatever the site's size (two index probes per candidate)."""
+    original = _source(story)
+    diagnosis_ids = [d.id for d in original.diagnoses]
+    named = [(d, d.name(current_locale())) for d in original.diagnoses]
+    if not diagnosis_ids:
+        return StoriesLike(story, named, [], [], language)
+    shared = (
+        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
+        .where(
+            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
+            story_diagnoses.c.story_id != original.id,
+        )
+        .group_by(story_diagnoses.c.story_id)
+        .subquery()
+    )
+    in_language = Story.language.startswith(language.split("-")[0], autoescape=True)
+    source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
+    readable = list(
+        db.session.execute(
+            sa.select(*_TEASER_COLUMNS)
+            .join(shared, shared.c.story_id == source_id)
+            .where(is_public(), Story.update_of_id.is_(None), in_language)
+            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .limit(limit)
+        )
+    )
+    seen = {_source_id(row) for row in readable}
+    others = [
+        row
+        for row in db.session.execute(
+            _original_rows()
+            .join(shared, shared.c.story_id == Story.id)
+            .where(sa.not_(in_language))
+            .order_by(None)
+            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .limit(limit + len(seen))
+        )
+        if row.id not in seen
+    ][:limit]
+    return StoriesLike(
+        story, named, teasers(readable, with_translations=False), teasers(others), language
+    )
+
+
+@dataclass
 class StoryPage:
     story: Story
     original: Story
@@ -866,7 +1067,7 @@ def feed_stories(filters: StoryFilters, limit: int = 50) -> list[Story]:
     of the authors who allow feeds."""
     query = sa.select(Story).where(is_public(), is_syndicated(), Story.published_at.is_not(None))
     source_id = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
-    query = _filed_under(query, filters, source_id)
+    query = filed_under(query, filters, source_id)
     return list(
         db.session.scalars(
             query.options(so.selectinload(Story.update_of))

@@ -41,10 +41,14 @@ def _load_diagnoses() -> dict[str, Diagnosis]:
             db.session.add(diagnosis)
             by_slug[item["slug"]] = diagnosis
         diagnosis.parent = by_slug[item["parent"]] if item["parent"] else None
-        known = {n.language for n in diagnosis.names}
+        known = {n.language: n for n in diagnosis.names}
+        descriptions = item.get("descriptions", {})
         for language, name in item["names"].items():
             if language not in known:
-                diagnosis.names.append(DiagnosisName(language=language, name=name))
+                known[language] = DiagnosisName(language=language, name=name)
+                diagnosis.names.append(known[language])
+            if not known[language].description and descriptions.get(language):
+                known[language].description = descriptions[language]
     return by_slug
 
 

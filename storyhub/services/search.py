@@ -3,22 +3,25 @@
 `search_stories` is the one entry point: SQLite answers with FTS5 (bm25 ranking, `snippet`),
 PostgreSQL with `tsvector`s built in each story's language (`ts_rank_cd`, `ts_headline`).
 Both rank title matches above text matches and mark matches with private-use characters that
-are turned into <mark> only after the text around them is escaped.
+are turned into <mark> only after the text around them is escaped. Queries are read first
+against the site's vocabulary (services/search_vocabulary.py): a diagnosis or topic the query
+names is offered, and the stories filed under it come first.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.dialects import postgresql
 
 from storyhub.extensions import db
-from storyhub.models import Story
+from storyhub.models import Story, story_diagnoses, story_topics
 from storyhub.models.search_index import (
     MARK_END,
     MARK_START,
@@ -26,7 +29,7 @@ from storyhub.models.search_index import (
     create_index_objects,
     write,
 )
-from storyhub.services import catalog
+from storyhub.services import catalog, search_vocabulary
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
@@ -39,7 +42,11 @@ RANKED_CANDIDATES = 1000
 _WORD = re.compile(r"\w+")
 
 _sqlite_index = sa.table(
-    "story_search", sa.column("rowid", sa.Integer), sa.column("title"), sa.column("body")
+    "story_search",
+    sa.column("rowid", sa.Integer),
+    sa.column("title"),
+    sa.column("body"),
+    sa.column("tags"),
 )
 _pg_index = sa.table(
     "story_search",
@@ -64,11 +71,23 @@ class SearchResults:
     hits: list[SearchHit]
     has_more: bool
     searched: bool  # False when the query had no words to look for
+    filters: catalog.StoryFilters = field(default_factory=catalog.StoryFilters)
+    count: int = 0  # stories found (among the RANKED_CANDIDATES newest matches)
+    count_capped: bool = False  # more matched than were ranked: show "1,000+"
+    offers: list[search_vocabulary.Offer] = field(default_factory=list)  # names in the query
+    nearest: list[search_vocabulary.Offer] = field(default_factory=list)  # when none found
+    broader: str = ""  # a query with fewer words, when none found
 
 
-def query_terms(query: str) -> list[str]:
-    """The words searched for: letters and digits only, so no engine syntax gets through."""
-    return _WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_TERMS]
+@dataclass(frozen=True)
+class _Plan:
+    """One search as the engines run it."""
+
+    words: list[str]  # folded; every one must match (title, text or tags)
+    raw_words: list[str]  # as typed, for highlighting accented words on PostgreSQL
+    filters: catalog.StoryFilters
+    diagnosis_ids: tuple[int, ...]  # stories filed under these rank first
+    topic_ids: tuple[int, ...]
 
 
 def highlight(marked: str) -> Markup:
@@ -77,27 +96,90 @@ def highlight(marked: str) -> Markup:
     return escaped.replace(MARK_START, Markup("<mark>")).replace(MARK_END, Markup("</mark>"))
 
 
-def _sqlite_rows(terms: list[str], offset: int, limit: int) -> list[tuple[int, str, str]]:
+def _source_id() -> sa.ColumnElement[int]:
+    return sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
+
+
+def _restricted(query: sa.Select[Any], plan: _Plan) -> sa.Select[Any]:
+    """The reader's filters: diagnosis and topic of the story (or its original), language,
+    country."""
+    query = catalog.filed_under(query, plan.filters, _source_id())
+    if plan.filters.language:
+        query = query.where(Story.language == plan.filters.language)
+    if plan.filters.country:
+        query = query.where(Story.country == plan.filters.country)
+    return query
+
+
+def _named_first(plan: _Plan) -> sa.ColumnElement[int]:
+    """1 for a story filed under a diagnosis or topic the query names, else 0: such stories
+    come first."""
+    conditions = []
+    if plan.diagnosis_ids:
+        conditions.append(
+            sa.select(story_diagnoses.c.story_id)
+            .where(
+                story_diagnoses.c.story_id == _source_id(),
+                story_diagnoses.c.diagnosis_id.in_(plan.diagnosis_ids),
+            )
+            .exists()
+        )
+    if plan.topic_ids:
+        conditions.append(
+            sa.select(story_topics.c.story_id)
+            .where(
+                story_topics.c.story_id == _source_id(),
+                story_topics.c.topic_id.in_(plan.topic_ids),
+            )
+            .exists()
+        )
+    if not conditions:
+        return sa.literal(0)
+    return sa.case((sa.or_(*conditions), 1), else_=0)
+
+
+def _count(candidates: sa.Select[Any], key: sa.ColumnElement[int], plan: _Plan) -> int:
+    """Public stories among the ranked candidates that pass the filters."""
+    subquery = candidates.subquery()
+    counted = _restricted(
+        sa.select(sa.func.count())
+        .select_from(subquery)
+        .join(Story, Story.id == subquery.c[key.name])
+        .where(catalog.is_public()),
+        plan,
+    )
+    return db.session.scalar(counted) or 0
+
+
+def _sqlite_rows(
+    plan: _Plan, offset: int, limit: int
+) -> tuple[list[tuple[int, str, str]], int, bool]:
     fts = sa.literal_column("story_search")
     rowid = _sqlite_index.c.rowid
     # Each word quoted: all must appear (AND), and FTS5 operators in the input mean nothing.
-    match = fts.op("MATCH")(" ".join('"' + term.replace('"', "") + '"' for term in terms))
+    match = fts.op("MATCH")(" ".join('"' + word.replace('"', "") + '"' for word in plan.words))
     newest = sa.select(rowid).where(match).order_by(rowid.desc()).limit(RANKED_CANDIDATES)
+    matched = db.session.scalar(sa.select(sa.func.count()).select_from(newest.subquery())) or 0
+    count = _count(newest, rowid, plan)
     oldest_ranked = sa.select(sa.func.min(newest.subquery().c.rowid)).scalar_subquery()
-    rank = sa.func.bm25(fts, 5.0, 1.0)  # a title match weighs five times a text match
+    # Title five times the text, names of diagnoses, topics and author twice.
+    rank = sa.func.bm25(fts, 5.0, 1.0, 2.0)
     page = list(
         db.session.scalars(
-            sa.select(Story.id)
-            .select_from(_sqlite_index)
-            .join(Story, Story.id == rowid)
-            .where(match, rowid >= oldest_ranked, catalog.is_public())
-            .order_by(rank, Story.published_at.desc(), Story.id.desc())
+            _restricted(
+                sa.select(Story.id)
+                .select_from(_sqlite_index)
+                .join(Story, Story.id == rowid)
+                .where(match, rowid >= oldest_ranked, catalog.is_public()),
+                plan,
+            )
+            .order_by(_named_first(plan).desc(), rank, Story.published_at.desc(), Story.id.desc())
             .offset(offset)
             .limit(limit)
         )
     )
     if not page:
-        return []
+        return [], count, matched >= RANKED_CANDIDATES
     # Marked titles and snippets for this page only: SQLite would make them for every match.
     marked = {
         story_id: (title, snippet)
@@ -109,7 +191,8 @@ def _sqlite_rows(terms: list[str], offset: int, limit: int) -> list[tuple[int, s
             ).where(match, rowid.in_(page))
         )
     }
-    return [(story_id, *marked[story_id]) for story_id in page if story_id in marked]
+    rows = [(story_id, *marked[story_id]) for story_id in page if story_id in marked]
+    return rows, count, matched >= RANKED_CANDIDATES
 
 
 @lru_cache(maxsize=8)
@@ -124,12 +207,12 @@ def _pg_configs(url: str) -> tuple[str, ...]:
     return tuple(sorted(present))
 
 
-def _postgres_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
+def _postgres_rows(plan: _Plan, offset: int, limit: int) -> tuple[list[Any], int, bool]:
     index = _pg_index
-    text = " ".join(terms)
+    text = " ".join(plan.words)
 
-    def tsquery(config: sa.ColumnElement[str] | str) -> sa.ColumnElement[object]:
-        return sa.func.plainto_tsquery(sa.cast(config, postgresql.REGCONFIG), text)
+    def tsquery(config: sa.ColumnElement[str] | str, words: str = text) -> sa.ColumnElement[Any]:
+        return sa.func.plainto_tsquery(sa.cast(config, postgresql.REGCONFIG), words)
 
     url = db.engine.url.render_as_string(hide_password=True)
     configs = _pg_configs(url)
@@ -150,30 +233,41 @@ def _postgres_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
         ),
     )
     own_query = tsquery(index.c.config)
-    newest = (
+    newest_select = (
         sa.select(index.c.story_id)
         .where(matches)
         .order_by(index.c.story_id.desc())
         .limit(RANKED_CANDIDATES)
-        .subquery()
     )
+    matched = db.session.scalar(sa.select(sa.func.count()).select_from(newest_select.subquery()))
+    count = _count(newest_select, index.c.story_id, plan)
+    newest = newest_select.subquery()
+    named_first = _named_first(plan).label("named_first")
     # Rank the candidates by key: a range condition here would let the planner walk the table.
     ranked = (
-        sa.select(
-            index.c.story_id,
-            sa.func.ts_rank_cd(index.c.document, own_query).label("rank"),
-            Story.published_at,
+        _restricted(
+            sa.select(
+                index.c.story_id,
+                named_first,
+                sa.func.ts_rank_cd(index.c.document, own_query).label("rank"),
+                Story.published_at,
+            )
+            .select_from(newest)
+            .join(index, index.c.story_id == newest.c.story_id)
+            .join(Story, Story.id == index.c.story_id)
+            .where(catalog.is_public()),
+            plan,
         )
-        .select_from(newest)
-        .join(index, index.c.story_id == newest.c.story_id)
-        .join(Story, Story.id == index.c.story_id)
-        .where(catalog.is_public())
-        .order_by(sa.desc("rank"), Story.published_at.desc(), Story.id.desc())
+        .order_by(
+            sa.desc("named_first"), sa.desc("rank"), Story.published_at.desc(), Story.id.desc()
+        )
         .offset(offset)
         .limit(limit)
         .subquery()
     )
-    # Headlines are costly: make them for the one page of results only.
+    # Headlines are costly: make them for the one page of results only. They mark the words
+    # as typed too, since the accent-free spellings only exist in the document.
+    shown = own_query.op("||")(tsquery(index.c.config, " ".join(plan.raw_words)))
     marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
     statement = (
         sa.select(
@@ -181,32 +275,62 @@ def _postgres_rows(terms: list[str], offset: int, limit: int) -> list[sa.Row]:
             sa.func.ts_headline(
                 sa.cast(index.c.config, postgresql.REGCONFIG),
                 index.c.title,
-                own_query,
+                shown,
                 f"HighlightAll=true, {marks}",
             ),
             sa.func.ts_headline(
                 sa.cast(index.c.config, postgresql.REGCONFIG),
                 index.c.body,
-                own_query,
+                shown,
                 f"MaxFragments=2, MaxWords={SNIPPET_WORDS}, MinWords=12, "
                 f'FragmentDelimiter=" … ", {marks}',
             ),
         )
         .join(ranked, ranked.c.story_id == index.c.story_id)
-        .order_by(ranked.c.rank.desc(), ranked.c.published_at.desc(), index.c.story_id.desc())
+        .order_by(
+            ranked.c.named_first.desc(),
+            ranked.c.rank.desc(),
+            ranked.c.published_at.desc(),
+            index.c.story_id.desc(),
+        )
     )
-    return list(db.session.execute(statement))
+    return list(db.session.execute(statement)), count, (matched or 0) >= RANKED_CANDIDATES
 
 
-def search_stories(query: str, page: int = 1, per_page: int = 20) -> SearchResults:
-    """Return one page of published stories matching every word of `query`, best first."""
-    terms = query_terms(query)
-    if not terms:
-        return SearchResults(query=query, hits=[], has_more=False, searched=False)
+def search_stories(
+    query: str,
+    page: int = 1,
+    per_page: int = 20,
+    filters: catalog.StoryFilters | None = None,
+) -> SearchResults:
+    """Return one page of published stories matching every word of `query`, best first:
+    stories filed under a diagnosis or topic the query names, then by relevance."""
+    filters = filters or catalog.StoryFilters()
+    reading = search_vocabulary.read_query(query[:MAX_QUERY_LENGTH])
+    words = reading.words[:MAX_TERMS]
+    if not words:
+        return SearchResults(query=query, hits=[], has_more=False, searched=False, filters=filters)
+    known = catalog.taxonomy()
+    plan = _Plan(
+        words=words,
+        raw_words=_WORD.findall(query[:MAX_QUERY_LENGTH])[:MAX_TERMS],
+        filters=filters,
+        diagnosis_ids=tuple(
+            i
+            for e in reading.named
+            if e.kind == "diagnosis"
+            for i in known.diagnosis_subtrees.get(e.slug, ())
+        ),
+        topic_ids=tuple(
+            known.topic_ids[e.slug]
+            for e in reading.named
+            if e.kind == "topic" and e.slug in known.topic_ids
+        ),
+    )
     offset = (page - 1) * per_page
     dialect = db.session.get_bind().dialect.name
     fetch = _postgres_rows if dialect == "postgresql" else _sqlite_rows
-    rows = fetch(terms, offset, per_page + 1)
+    rows, count, capped = fetch(plan, offset, per_page + 1)
     stories = catalog.public_rows_by_id([row[0] for row in rows[:per_page]])
     found = [row for row in rows[:per_page] if row[0] in stories]
     teasers = catalog.teasers([stories[row[0]] for row in found], with_translations=False)
@@ -214,7 +338,24 @@ def search_stories(query: str, page: int = 1, per_page: int = 20) -> SearchResul
         SearchHit(teaser=teaser, title=highlight(title), snippet=highlight(snippet))
         for teaser, (_story_id, title, snippet) in zip(teasers, found, strict=True)
     ]
-    return SearchResults(query=query, hits=hits, has_more=len(rows) > per_page, searched=True)
+    results = SearchResults(
+        query=query,
+        hits=hits,
+        has_more=len(rows) > per_page,
+        searched=True,
+        filters=filters,
+        count=count,
+        count_capped=capped,
+        offers=search_vocabulary.offers(reading.named),
+    )
+    if not hits and page == 1:
+        named = {(e.kind, e.slug) for e in reading.named}
+        results.nearest = search_vocabulary.offers(
+            [e for e in search_vocabulary.nearest(query) if (e.kind, e.slug) not in named]
+        )
+        if len(words) > 1:
+            results.broader = " ".join(words[:-1])
+    return results
 
 
 def rebuild_index() -> int:

@@ -109,9 +109,6 @@ def generate_stories(count: int, seed: int = 1) -> int:
     while inserted < count:
         batch = [row for _, row in zip(range(min(BATCH, count - inserted)), rows, strict=False)]
         ids = db.session.scalars(sa.insert(Story).returning(Story.id), batch).all()
-        search_index.write_many(
-            db.session.connection(), [{**row, "id": i} for row, i in zip(batch, ids, strict=True)]
-        )
         db.session.execute(
             sa.insert(story_diagnoses),
             [{"story_id": i, "diagnosis_id": d} for i in ids
@@ -123,6 +120,10 @@ def generate_stories(count: int, seed: int = 1) -> int:
                 sa.insert(story_topics),
                 [{"story_id": i, "topic_id": rng.choice(topic_ids)} for i in linked],
             )
+        # Indexed once linked: the index holds the names of each story's diagnoses and topics.
+        search_index.write_many(
+            db.session.connection(), [{**row, "id": i} for row, i in zip(batch, ids, strict=True)]
+        )
         db.session.commit()
         inserted += len(ids)
     pagecache.invalidate()  # core INSERTs bypass the ORM hooks (cache, search index)

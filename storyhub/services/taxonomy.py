@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.i18n import normalise_language_tag
 from storyhub.models import Diagnosis, DiagnosisName, Topic, TopicText
-from storyhub.sanitize import clean_line, moderator_html
+from storyhub.sanitize import clean_line, clean_text, moderator_html
 from storyhub.services.catalog import is_slug
 from storyhub.services.errors import FieldError
 
@@ -174,11 +174,17 @@ def update_diagnosis(diagnosis: Diagnosis, parent_slug: str, position: int) -> N
     db.session.commit()
 
 
-def save_diagnosis_name(diagnosis: Diagnosis, language: str, name: str) -> None:
+def save_diagnosis_name(
+    diagnosis: Diagnosis, language: str, name: str, description: str = ""
+) -> None:
+    """Save the name and the short reader-facing description (plain text, an administrator's
+    own, so reviewed) in one language."""
     language = _language(language)
+    description = clean_text(description)
     existing = next((n for n in diagnosis.names if n.language == language), None)
     if existing is None:
-        diagnosis.names.append(DiagnosisName(language=language, name=name))
+        diagnosis.names.append(DiagnosisName(language=language, name=name, description=description))
     else:
         existing.name = name
+        existing.description = description
     db.session.commit()

@@ -93,8 +93,9 @@ def test_patient_submits_moderator_approves_reader_sees_teaser(
     expect(teaser).to_have_count(1)
     expect(teaser).to_have_text(
         re.compile(
-            rf"^\s*{re.escape(AUTHOR)}:\s+{re.escape(DIAGNOSIS)} \(Italy\)\s+"
-            rf"{re.escape(FIRST_SENTENCE.rstrip('.'))}…\s*$"
+            # The title is the link; then who, what, where, when; then the first sentence.
+            rf"^\s*{re.escape(TITLE)}\s+{re.escape(AUTHOR)}:\s+{re.escape(DIAGNOSIS)} \(Italy\)"
+            rf"\s+·\s+\w+ \d+, \d{{4}}\s+{re.escape(FIRST_SENTENCE.rstrip('.'))}…\s*$"
         )
     )
     page.screenshot(path=artifacts / "03-topic.png", full_page=True)
@@ -107,7 +108,7 @@ def test_patient_submits_moderator_approves_reader_sees_teaser(
     reader.close()
 
     # The story page itself shows the story but not the e-mail either.
-    teaser.get_by_role("link", name=FIRST_SENTENCE.rstrip(".")).click()
+    teaser.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.locator("article.story .body")).to_contain_text(FIRST_SENTENCE)
     assert_email_not_shown(page)
