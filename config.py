@@ -76,6 +76,12 @@ class Config:
     )
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
+    # /my/ (send my private links again): per client here, per address when the requests are
+    # handled (at most this many e-mails to one address a day, whoever asks).
+    MY_LINKS_RATE_LIMIT = os.environ.get("MY_LINKS_RATE_LIMIT", "10 per hour;3 per minute")
+    MY_LINKS_PER_ADDRESS_PER_DAY = 3
+    # Shown to people who gave no e-mail address and lost their link (optional).
+    CONTACT_EMAIL: str | None = os.environ.get("CONTACT_EMAIL") or None
 
     # Anonymous public pages are kept in a server-side cache this long at most; any change
     # to public content makes them stale at once (storyhub/pagecache.py).

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export, outbox, search, synthetic
+from storyhub.services import accounts, demo, export, my_links, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")
@@ -73,6 +73,7 @@ outbox_group = AppGroup("outbox", help="Queued e-mail.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=None, help="At most this many.")
 def send_outbox(limit: int | None) -> None:
     """Deliver due e-mail once (run it from cron or a systemd timer, every minute or so)."""
+    my_links.handle_requests()  # /my/ requests become e-mails (or nothing) here, not in the page
     try:
         report = outbox.deliver_due(limit=limit)
     except outbox.MailNotConfigured as error:

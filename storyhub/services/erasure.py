@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.models import (
     Consent,
+    LinkRequest,
     ModerationEvent,
     OutboxMessage,
     ReviewMarker,
@@ -60,6 +61,16 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
             sa.or_(OutboxMessage.story_id.in_(ids), OutboxMessage.submitter_id.in_(submitter_ids))
         )
     )
+    # "Your private links" (/my/) lists this story too; a request not yet answered would.
+    addresses = {s.submitter.email.lower() for s in family if s.submitter and s.submitter.email}
+    if addresses:
+        db.session.execute(
+            sa.delete(OutboxMessage).where(
+                OutboxMessage.kind == "links",
+                sa.func.lower(OutboxMessage.to_address).in_(addresses),
+            )
+        )
+        db.session.execute(sa.delete(LinkRequest).where(LinkRequest.email.in_(addresses)))
     db.session.execute(
         sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
     )

@@ -8,6 +8,7 @@ the interface has it (else the default), whoever triggered them, and never quote
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
@@ -19,9 +20,16 @@ from storyhub.services import catalog, outbox
 
 
 def _link(endpoint: str, **values: Any) -> str:
-    """An absolute link in a request; outside one (a CLI task) the path alone."""
+    """An absolute link in a request; outside one (a CLI task) from PUBLIC_URL if it is set,
+    else the path alone."""
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
+    public = urlsplit(current_app.config.get("PUBLIC_URL") or "")
+    if public.netloc:
+        adapter = current_app.url_map.bind(
+            public.netloc, script_name=public.path or "/", url_scheme=public.scheme or "https"
+        )
+        return adapter.build(endpoint, values, force_external=True)
     return current_app.url_map.bind("", url_scheme="https").build(endpoint, values)
 
 
@@ -105,3 +113,19 @@ def _queue_decision(story: Story, event: ModerationEvent) -> None:
         story=story,
         submitter=submitter,
     )
+
+
+def links_again(email: str, locale: str, links: list[tuple[Story, str]]) -> None:
+    """Queue one e-mail listing each story sent with `email` and its new private link."""
+    if locale not in current_app.config["STORYHUB_UI_LOCALES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        body = render_template(
+            "mail/links.txt",
+            links=[
+                (story, _what(story), _link("submit.manage_story", token=token))
+                for story, token in links
+            ],
+        )
+        subject = _("Your private links")
+    outbox.enqueue("links", email, subject, body)

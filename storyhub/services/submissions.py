@@ -334,14 +334,26 @@ def story_for_manage_token(token: str) -> Story | None:
         return None
     # The lookup is by a SHA-256 of the token: an index lookup leaks nothing useful about the
     # token through timing, because the attacker does not control the hash prefix.
-    return db.session.scalar(
+    token_hash = hash_token(token)
+    story = db.session.scalar(
         sa.select(Story)
         .join(Submitter, Story.submitter_id == Submitter.id)
-        .where(Submitter.manage_token_hash == hash_token(token))
+        .where(
+            sa.or_(
+                Submitter.manage_token_hash == token_hash, Submitter.next_token_hash == token_hash
+            )
+        )
         .where(Story.update_of_id.is_(None))  # updates share their story's submitter
         .order_by(Story.id)
         .limit(1)
     )
+    submitter = story.submitter if story is not None else None
+    if submitter is not None and submitter.next_token_hash == token_hash:
+        # A link sent again through /my/, opened for the first time: it replaces the old one
+        # (services/my_links.py says why).
+        submitter.manage_token_hash, submitter.next_token_hash = token_hash, None
+        db.session.commit()
+    return story
 
 
 def _unchanged(story: Story, edit: StoryEdit) -> bool:

@@ -441,3 +441,17 @@ class ConsentForm(FlaskForm):
     purpose = SelectField(choices=[("translate", "translate"), ("syndicate", "syndicate")])
     give = SelectField(choices=[("0", "0"), ("1", "1")])
     version = _version_field()
+
+
+class LinkRequestForm(FlaskForm):
+    """/my/: the address the stories were sent with."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[line_filter],
+        validators=[
+            DataRequired(_l("Please write the e-mail address you gave with your story.")),
+            Length(max=254, message=_l("This e-mail address is too long.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )

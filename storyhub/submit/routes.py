@@ -199,4 +199,5 @@ def translate_story(story_id: int) -> Any:
     return render_received(receipt, f"translate-{original.id}")
 
 
-from storyhub.submit import manage  # noqa: E402,F401  (the manage-link pages)
+# The manage-link pages, and /my/ (send my links again).
+from storyhub.submit import manage, recover  # noqa: E402,F401
