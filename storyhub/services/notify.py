@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from storyhub.i18n import base_language
 from storyhub.models import ModerationEvent, Story, StoryStatus
-from storyhub.services import catalog, outbox
+from storyhub.services import catalog, manage_links, outbox
 
 
 def _link(endpoint: str, **values: Any) -> str:
@@ -104,6 +104,8 @@ def _queue_decision(story: Story, event: ModerationEvent) -> None:
         action=event.action,
         reason=event.reason,
         public_link=public_link,
+        # The token itself is stored only hashed: a signed link to the same private page.
+        manage_link=_link("submit.manage_story", token=manage_links.mail_token(submitter)),
     )
     outbox.enqueue(
         f"decision:{event.action}",
