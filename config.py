@@ -39,10 +39,14 @@ class Config:
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
     MAIL_URL: str | None = os.environ.get("MAIL_URL") or None
     MAIL_FROM = os.environ.get("MAIL_FROM", "storyhub <no-reply@storyhub.invalid>")
+    # The site's own address: links in e-mail composed outside a request (`flask outbox send`
+    # answering /my/) are built from it.
+    PUBLIC_URL: str | None = os.environ.get("PUBLIC_URL") or None
     MAIL_TIMEOUT_SECONDS = 20
     # Without MAIL_URL, development writes each e-mail as a file into instance/mail/;
     # production keeps them queued and `flask outbox send` says MAIL_URL is missing.
     MAIL_FILE_FALLBACK = True
+    DEV_MAIL_PAGE: bool | str = False
     OUTBOX_BATCH_SIZE = 50
     # A claimed message is left alone this long; if its sender dies, another picks it up.
     OUTBOX_LEASE_SECONDS = 600
@@ -122,6 +126,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    # /dev/mail lists the e-mail written to instance/mail/ (storyhub/devmail.py): "development"
+    # = on, except under TESTING (a test turns it on with True). Production has no such files.
+    DEV_MAIL_PAGE: bool | str = "development" if os.environ.get("DEV_MAIL_PAGE") != "0" else False
 
 
 class TestingConfig(Config):

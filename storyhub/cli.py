@@ -71,15 +71,36 @@ outbox_group = AppGroup("outbox", help="Queued e-mail.")
 
 @outbox_group.command("send")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=None, help="At most this many.")
-def send_outbox(limit: int | None) -> None:
+@click.option(
+    "--watch",
+    type=click.FloatRange(0.5, 3600),
+    default=None,
+    metavar="SECONDS",
+    help="Keep running: send every SECONDS until stopped (what `make run` does).",
+)
+def send_outbox(limit: int | None, watch: float | None) -> None:
     """Deliver due e-mail once (run it from cron or a systemd timer, every minute or so)."""
+    if watch is None:
+        _send_once(limit, quiet=False)
+        return
+    click.echo(f"Sending e-mail every {watch:g} s; Ctrl-C stops.")
+    try:
+        while True:
+            _send_once(limit, quiet=True)
+            time.sleep(watch)
+    except KeyboardInterrupt:
+        pass
+
+
+def _send_once(limit: int | None, quiet: bool) -> None:
     my_links.handle_requests()  # /my/ requests become e-mails (or nothing) here, not in the page
     try:
         report = outbox.deliver_due(limit=limit)
     except outbox.MailNotConfigured as error:
         waiting, _oldest = outbox.queue_summary()
         raise click.ClickException(f"{error} ({waiting} waiting)") from None
-    click.echo(f"Sent {len(report.sent)} message(s).")
+    if report.sent or not quiet:
+        click.echo(f"Sent {len(report.sent)} message(s).")
     for message_id, attempts, next_at in report.retried:
         # Ids and times only: addresses and texts never go to a terminal or a log.
         click.echo(

@@ -223,3 +223,21 @@ def test_erasure_removes_the_links_email_and_any_waiting_request(
     assert send_mail(app, runner, smtp_server) == []
     with app.app_context():
         assert db.session.scalars(sa.select(LinkRequest.email)).all() == [None]
+
+
+def test_links_composed_by_the_sender_are_absolute_from_public_url(
+    app,
+    client,
+    runner,
+    demo,
+    submit,
+    smtp_server,  # noqa: F811
+):
+    app.config["PUBLIC_URL"] = "https://stories.example.org/hub"
+    submit()
+    send_mail(app, runner, smtp_server)
+    smtp_server.sink.messages.clear()
+    ask_again(client, SUBMITTER)
+    (mail,) = send_mail(app, runner, smtp_server)
+    (token,) = links_in(_body(mail))
+    assert f"https://stories.example.org/hub/my/{token}" in _body(mail)
