@@ -13,6 +13,7 @@ from storyhub.auth import bp
 from storyhub.auth.forms import LoginForm, PasswordForm
 from storyhub.extensions import limiter
 from storyhub.forms import ActionForm
+from storyhub.models import UserRole
 from storyhub.services import accounts
 from storyhub.services.errors import FieldError
 from storyhub.views import configured_limit, no_store
@@ -29,6 +30,8 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.netloc and not parts.scheme and "\\" not in target:
             return target
+    if current_user.is_authenticated and current_user.role is UserRole.VOLUNTEER:
+        return url_for("assist.enter")  # volunteers only enter stories
     return url_for("moderate.queue")
 
 
@@ -60,7 +63,7 @@ def too_many_attempts(_error: TooManyRequests) -> Any:
 @no_store
 def login() -> object:
     if current_user.is_authenticated:
-        return redirect(url_for("moderate.queue"))
+        return redirect(_safe_next(None))
     form = LoginForm()
     if not form.validate_on_submit():
         if request.method == "GET":

@@ -35,6 +35,9 @@ class Submitter(db.Model):
 
 class UserRole(enum.StrEnum):
     MODERATOR = "moderator"
+    # Enters stories that came by letter, phone, e-mail or in person (/assist/) and nothing
+    # else: no queue, no decisions.
+    VOLUNTEER = "volunteer"
     ADMIN = "admin"
 
 

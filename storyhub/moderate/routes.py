@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from storyhub.extensions import db
 from storyhub.i18n import country_name, language_name
-from storyhub.models import Story, StoryStatus
+from storyhub.models import Story, StoryStatus, UserRole
 from storyhub.moderate import bp
 from storyhub.moderate.forms import SAVE, BulkForm, DecisionForm, EraseForm, QueueFilterForm
 from storyhub.services import catalog, moderation, reasons
@@ -30,6 +30,8 @@ SENT_TO_AUTHOR = (
 @login_required
 def require_moderator() -> None:
     """Every page here needs a logged-in moderator or admin (login_required does the rest)."""
+    if current_user.role is UserRole.VOLUNTEER:  # volunteers only enter stories (/assist/)
+        abort(403)
 
 
 def get_story_or_404(story_id: int) -> Story:

@@ -282,6 +282,12 @@ def decide(
         raise TransitionNotAllowed(
             f"A story that is {story.status.value.replace('_', ' ')} cannot be {DONE[action]}."
         )
+    if transition.target is S.PUBLISHED and story.awaits_author_confirmation:
+        # Entered on the author's behalf (services/assisted.py): their consent comes first.
+        raise TransitionNotAllowed(
+            f"Story {story.id} was entered for its author, who has not confirmed it yet: "
+            "it can be published once they have."
+        )
     reason = compose_reason(action, reason, reason_preset_id)
     if transition.needs_reason and not reason:
         raise ReasonRequired(REASON_PROMPTS[action])

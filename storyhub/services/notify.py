@@ -131,3 +131,28 @@ def links_again(email: str, locale: str, links: list[tuple[Story, str]]) -> None
         )
         subject = _("Your private links")
     outbox.enqueue("links", email, subject, body)
+
+
+ARRIVAL_WORDS = {
+    "letter": lambda: _("by letter"),
+    "phone": lambda: _("by phone"),
+    "email": lambda: _("by e-mail"),
+    "in_person": lambda: _("in person"),
+}
+
+
+def assisted_entry(story: Story, manage_token: str) -> None:
+    """Ask the author of a story entered on their behalf to read it and confirm it."""
+    submitter = story.submitter
+    if submitter is None or not submitter.email:
+        return
+    with force_locale(_mail_locale(story)):
+        arrived = ARRIVAL_WORDS.get(story.arrived_by or "", lambda: "")()
+        body = render_template(
+            "mail/assisted.txt",
+            story=story,
+            arrived=arrived,
+            manage_link=_link("submit.manage_story", token=manage_token),
+        )
+        subject = _("Please read and confirm your story: %(title)s", title=story.title)
+    outbox.enqueue("assisted", submitter.email, subject, body, story=story, submitter=submitter)

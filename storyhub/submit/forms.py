@@ -455,3 +455,16 @@ class LinkRequestForm(FlaskForm):
             Email(_l("This does not look like an e-mail address."), check_deliverability=False),
         ],
     )
+
+
+class AuthorConfirmForm(FlaskForm):
+    """A story entered on the author's behalf: the author confirms it (services/assisted.py).
+    The wording is recorded by id (consents.ASSISTED_WORDING): change it there too."""
+
+    confirm = BooleanField(
+        _l(
+            "I have read this text, which was entered for me, and I agree that it may be "
+            "published on this site with the name above."
+        ),
+        validators=[DataRequired(_l("Please tick the box to confirm your story."))],
+    )

@@ -1,6 +1,6 @@
-"""h19: /my/ link requests, and a submitter's next manage token
+"""h19: /my/ link requests, a submitter's next manage token, assisted entry (volunteers)
 
-Revision ID: 0007_h19_link_requests
+Revision ID: 0007_h19_patient_reach
 Revises: 0006
 Create Date: 2026-12-01 23:25:52
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_h19_link_requests"
+revision = "0007_h19_patient_reach"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
@@ -38,8 +38,33 @@ def upgrade():
             batch_op.f("uq_submitters_next_token_hash"), ["next_token_hash"]
         )
 
+    # Assisted entry: a volunteer or moderator typed the story in for its author.
+    with op.batch_alter_table("stories", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("arrived_by", sa.String(length=20), nullable=True))
+        batch_op.add_column(sa.Column("entered_by_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("consent_note", sa.String(length=500), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("author_confirmed_at", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_stories_entered_by_id_users"),
+            "users",
+            ["entered_by_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
+
 
 def downgrade():
+    with op.batch_alter_table("stories", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_stories_entered_by_id_users"), type_="foreignkey")
+        batch_op.drop_column("author_confirmed_at")
+        batch_op.drop_column("consent_note")
+        batch_op.drop_column("entered_by_id")
+        batch_op.drop_column("arrived_by")
+
     with op.batch_alter_table("submitters", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_submitters_next_token_hash"), type_="unique")
         batch_op.drop_column("next_token_hash")
