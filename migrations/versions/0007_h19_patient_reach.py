@@ -1,4 +1,4 @@
-"""h19: /my/ link requests, a submitter's next manage token, assisted entry (volunteers)
+"""h19: /my/ link requests, a submitter's next manage token, assisted entry (volunteers), appeals
 
 Revision ID: 0007_h19_patient_reach
 Revises: 0006
@@ -48,6 +48,11 @@ def upgrade():
         batch_op.add_column(
             sa.Column("author_confirmed_at", sa.DateTime(timezone=True), nullable=True)
         )
+        # Appeal: "ask for another look", once.
+        batch_op.add_column(
+            sa.Column("appeal_message", sa.Text(), server_default="", nullable=False)
+        )
+        batch_op.add_column(sa.Column("appealed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_foreign_key(
             batch_op.f("fk_stories_entered_by_id_users"),
             "users",
@@ -60,6 +65,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("stories", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_stories_entered_by_id_users"), type_="foreignkey")
+        batch_op.drop_column("appealed_at")
+        batch_op.drop_column("appeal_message")
         batch_op.drop_column("author_confirmed_at")
         batch_op.drop_column("consent_note")
         batch_op.drop_column("entered_by_id")

@@ -121,6 +121,10 @@ class Story(db.Model):
     )
     consent_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")
     author_confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # "Ask for another look" (services/appeals.py), once per story: the author's message, and
+    # when. A different moderator than the one who rejected it decides; that decision is final.
+    appeal_message: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    appealed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
 
     submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())

@@ -38,6 +38,7 @@ def _wipe(story: Story) -> None:
     story.title = story.body_text = story.body_html = story.excerpt = ""
     story.author_name = story.relation_detail = story.moderator_message = ""
     story.agreed_title = story.agreed_author_name = story.author_reply = story.content_note = ""
+    story.appeal_message = story.consent_note = ""
     story.country = story.language = ""
     story.idempotency_key = None
     story.diagnoses = []

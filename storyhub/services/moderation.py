@@ -22,7 +22,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, moderator_html
-from storyhub.services import edit_check, notify, translations
+from storyhub.services import appeals, edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
     DiagnosisRequired,
@@ -281,6 +281,11 @@ def decide(
     if story.status not in transition.sources:
         raise TransitionNotAllowed(
             f"A story that is {story.status.value.replace('_', ' ')} cannot be {DONE[action]}."
+        )
+    if not appeals.may_decide(story, actor.id):
+        raise TransitionNotAllowed(
+            f"You rejected story {story.id} and its author asked for another look: "
+            "a different moderator decides this time."
         )
     if transition.target is S.PUBLISHED and story.awaits_author_confirmation:
         # Entered on the author's behalf (services/assisted.py): their consent comes first.

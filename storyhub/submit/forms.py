@@ -468,3 +468,16 @@ class AuthorConfirmForm(FlaskForm):
         ),
         validators=[DataRequired(_l("Please tick the box to confirm your story."))],
     )
+
+
+class AppealForm(FlaskForm):
+    """ "Ask for another look" at a rejected story (services/appeals.py)."""
+
+    message = TextAreaField(
+        _l("Why should the moderators look again?"),
+        filters=[text_filter],
+        validators=[
+            DataRequired(_l("Please tell the moderators why they should look again.")),
+            Length(max=2000, message=_l("Please keep your message under 2,000 characters.")),
+        ],
+    )

@@ -199,5 +199,5 @@ def translate_story(story_id: int) -> Any:
     return render_received(receipt, f"translate-{original.id}")
 
 
-# The manage-link pages, /my/ (send my links again), and confirming an assisted entry.
-from storyhub.submit import confirm, manage, recover  # noqa: E402,F401
+# The manage-link pages, /my/ (send my links again), confirming an assisted entry, appeals.
+from storyhub.submit import appeal, confirm, manage, recover  # noqa: E402,F401
