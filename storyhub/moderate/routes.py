@@ -248,8 +248,26 @@ def review(story_id: int) -> Any:
     if story.status is StoryStatus.AWAITING_AUTHOR:
         flash(SENT_TO_AUTHOR.format(id=story.id))
         return redirect(url_for("moderate.queue"))
-    flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
+    flash(state_sentence(story))
     return redirect(url_for("moderate.queue"))
+
+
+# Each state change said as a sentence ("Story 10 now waits for the author's changes", not
+# "Story 10 is now changes requested").
+STATE_SENTENCES = {
+    StoryStatus.PUBLISHED: "Story {id} is now published.",
+    StoryStatus.CHANGES_REQUESTED: "Story {id} now waits for the author's changes.",
+    StoryStatus.REJECTED: "Story {id} will not be published; its author is told why.",
+    StoryStatus.UNPUBLISHED: "Story {id} is taken off the site for now.",
+    StoryStatus.PENDING: "Story {id} is back in the queue.",
+}
+
+
+def state_sentence(story: Story) -> str:
+    template = STATE_SENTENCES.get(story.status)
+    if template is None:
+        return f"Story {story.id} is now {story.status.value.replace('_', ' ')}."
+    return template.format(id=story.id)
 
 
 @bp.route("/stories/<int:story_id>/erase", methods=["POST"])
