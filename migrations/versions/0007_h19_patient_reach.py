@@ -38,33 +38,26 @@ def upgrade():
             batch_op.f("uq_submitters_next_token_hash"), ["next_token_hash"]
         )
 
-    # Assisted entry: a volunteer or moderator typed the story in for its author.
-    with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("arrived_by", sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column("entered_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("consent_note", sa.String(length=500), server_default="", nullable=False)
-        )
-        batch_op.add_column(
-            sa.Column("author_confirmed_at", sa.DateTime(timezone=True), nullable=True)
-        )
-        # Appeal: "ask for another look", once.
-        batch_op.add_column(
-            sa.Column("appeal_message", sa.Text(), server_default="", nullable=False)
-        )
-        batch_op.add_column(sa.Column("appealed_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_stories_entered_by_id_users"),
-            "users",
-            ["entered_by_id"],
-            ["id"],
-            ondelete="SET NULL",
-        )
-
+    # Assisted entry and appeals. Plain ADD COLUMN, not batch mode: SQLite's batch mode copies
+    # the table and would drop the search-index triggers on stories (0003).
+    op.add_column("stories", sa.Column("arrived_by", sa.String(length=20), nullable=True))
+    # No foreign key: SQLite cannot add one without batch mode (accounts are deactivated,
+    # never deleted, so the id stays meaningful).
+    op.add_column("stories", sa.Column("entered_by_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "stories",
+        sa.Column("consent_note", sa.String(length=500), server_default="", nullable=False),
+    )
+    op.add_column(
+        "stories", sa.Column("author_confirmed_at", sa.DateTime(timezone=True), nullable=True)
+    )
+    op.add_column(
+        "stories", sa.Column("appeal_message", sa.Text(), server_default="", nullable=False)
+    )
+    op.add_column("stories", sa.Column("appealed_at", sa.DateTime(timezone=True), nullable=True))
 
 def downgrade():
     with op.batch_alter_table("stories", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_stories_entered_by_id_users"), type_="foreignkey")
         batch_op.drop_column("appealed_at")
         batch_op.drop_column("appeal_message")
         batch_op.drop_column("author_confirmed_at")

@@ -116,9 +116,9 @@ class Story(db.Model):
     # consented when they have no e-mail address, and when the author confirmed the text.
     # An assisted story is published only once the author confirmed (or consent was recorded).
     arrived_by: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    entered_by_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL")
-    )
+    # A user id without a foreign key: SQLite cannot add one in place (migration 0007_h19);
+    # accounts are deactivated, never deleted.
+    entered_by_id: so.Mapped[int | None] = so.mapped_column()
     consent_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")
     author_confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     # "Ask for another look" (services/appeals.py), once per story: the author's message, and
@@ -142,7 +142,9 @@ class Story(db.Model):
     update_of_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stories.id"), index=True)
 
     submitter: so.Mapped[Submitter | None] = so.relationship()
-    entered_by: so.Mapped[User | None] = so.relationship()
+    entered_by: so.Mapped[User | None] = so.relationship(
+        primaryjoin="foreign(Story.entered_by_id) == User.id", viewonly=True
+    )
     diagnoses: so.Mapped[list[Diagnosis]] = so.relationship(
         secondary=story_diagnoses, order_by="Diagnosis.position"
     )

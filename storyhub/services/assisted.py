@@ -77,7 +77,7 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
         allow_translation=False,  # the author chooses these on their private page
         allow_syndication=False,
         arrived_by=entry.arrived_by,
-        entered_by=entered_by,
+        entered_by_id=entered_by.id,
         consent_note="" if entry.email else note[:CONSENT_NOTE_MAX],
         priority=distress.suggests_distress(entry.title, entry.body),
     )
