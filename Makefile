@@ -10,7 +10,7 @@ export STORYHUB_TEST_REDIS_URL := $(REDIS_TEST_URL)
 export STORYHUB_TEST_PG_URL := $(PG_TEST_URL)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run run-local test test-sqlite test-postgres test-faults lint format install chromium nginx \
+.PHONY: run run-local check-port test test-sqlite test-postgres test-faults lint format install chromium nginx \
 	check-postgres bench clean \
 	translations translations-compile
 
@@ -25,14 +25,27 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-run: install
+# `make run PORT=5001` serves on another port. The port is checked first, before the install, so
+# a port already taken is reported in a second, not after minutes of pip. E-mail goes to
+# instance/mail/ and is listed at /dev/mail, sent by `flask outbox send --loop` running beside
+# the server (PUBLIC_URL gives its links this server's address); Ctrl-C stops both.
+PORT ?= 5000
+run: check-port
+	@$(MAKE) --no-print-directory install
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
 	@echo
-	@echo "  storyhub is starting on http://127.0.0.1:5000  (moderators log in at /login)"
+	@echo "  storyhub is starting on http://127.0.0.1:$(PORT)  (moderators log in at /login)"
 	@echo "  Demo moderator: moderator@example.org  password: $$(cat instance/demo-moderator-password)"
+	@echo "  E-mail it sends is listed at http://127.0.0.1:$(PORT)/dev/mail"
 	@echo
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+	@PUBLIC_URL=http://127.0.0.1:$(PORT) $(BIN)/flask --app wsgi outbox send --loop --interval 3 & sender=$$!; \
+	  trap 'kill $$sender 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+check-port:
+	@$(PYTHON) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", int(sys.argv[1])))' '$(PORT)' 2>/dev/null \
+	  || { echo "Port $(PORT) on 127.0.0.1 is already in use (or not a port number): stop what uses it, or choose another, e.g. make run PORT=5001"; exit 1; }
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser here.
 chromium:

@@ -54,10 +54,14 @@ class Config:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
     MAIL_FROM = os.environ.get("MAIL_FROM", "storyhub <no-reply@storyhub.invalid>")
+    # The site's own address: links in e-mail composed outside a request (`flask outbox send`
+    # answering /my/) are built from it.
+    PUBLIC_URL: str | None = os.environ.get("PUBLIC_URL") or None
     MAIL_TIMEOUT_SECONDS = 20
     # Without MAIL_URL, development writes each e-mail as a file into instance/mail/;
     # production keeps them queued and `flask outbox send` says MAIL_URL is missing.
     MAIL_FILE_FALLBACK = True
+    DEV_MAIL_PAGE: bool | str = False
     OUTBOX_BATCH_SIZE = 50
     # A claimed message is left alone this long; if its sender dies, another picks it up.
     OUTBOX_LEASE_SECONDS = 600
@@ -89,6 +93,12 @@ class Config:
     LOGIN_THROTTLE: dict = {}
     TRANSLATE_RATE_LIMIT = os.environ.get("TRANSLATE_RATE_LIMIT", "20 per hour;5 per minute")
     MANAGE_RATE_LIMIT = os.environ.get("MANAGE_RATE_LIMIT", "60 per hour;10 per minute")
+    # /my/ (send my private links again): per client here, per address when the requests are
+    # handled (at most this many e-mails to one address a day, whoever asks).
+    MY_LINKS_RATE_LIMIT = os.environ.get("MY_LINKS_RATE_LIMIT", "10 per hour;3 per minute")
+    MY_LINKS_PER_ADDRESS_PER_DAY = 3
+    # Shown to people who gave no e-mail address and lost their link (optional).
+    CONTACT_EMAIL: str | None = os.environ.get("CONTACT_EMAIL") or None
 
     # The site's own address (scheme, host and optional path prefix, e.g.
     # https://stories.example.org). Set, it is the only Host the app answers and the base of
@@ -148,6 +158,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    # /dev/mail lists the e-mail written to instance/mail/ (storyhub/devmail.py): "development"
+    # = on, except under TESTING (a test turns it on with True). Production has no such files.
+    DEV_MAIL_PAGE: bool | str = "development" if os.environ.get("DEV_MAIL_PAGE") != "0" else False
 
 
 class TestingConfig(Config):

@@ -108,7 +108,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from storyhub import admin, api, auth, health, moderate, reader, submit
+    from storyhub import admin, api, assist, auth, devmail, health, moderate, reader, submit
 
     app.register_blueprint(health.bp)
     app.register_blueprint(reader.bp)
@@ -117,3 +117,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderate.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(assist.bp)
+    devmail.init_app(app)  # /dev/mail, development only

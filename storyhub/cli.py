@@ -13,7 +13,7 @@ from flask.cli import AppGroup
 
 from storyhub.extensions import db
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export, outbox, search, synthetic
+from storyhub.services import accounts, demo, export, my_links, outbox, search, synthetic
 from storyhub.services.errors import ServiceError
 from storyhub.text import cli as identifiers_cli
 
@@ -98,6 +98,7 @@ def send_outbox(limit: int | None, loop: bool, interval: int) -> None:
 
 def _send_due_once(limit: int | None, fail_without_mail: bool, quiet: bool = False) -> bool:
     """One round; False when MAIL_URL is missing (said once, unless `quiet`)."""
+    my_links.handle_requests()  # /my/ requests become e-mails (or nothing) here, not in the page
     try:
         report = outbox.deliver_due(limit=limit)
     except outbox.MailNotConfigured as error:

@@ -19,7 +19,11 @@ class InviteForm(FlaskForm):
     )
     role = SelectField(
         "Role",
-        choices=[(UserRole.MODERATOR.value, "Moderator"), (UserRole.ADMIN.value, "Admin")],
+        choices=[
+            (UserRole.MODERATOR.value, "Moderator"),
+            (UserRole.VOLUNTEER.value, "Volunteer (enters stories for others)"),
+            (UserRole.ADMIN.value, "Admin"),
+        ],
         default=UserRole.MODERATOR.value,
     )
 

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from storyhub.auth import bp
 from storyhub.auth.forms import LoginForm, PasswordForm
 from storyhub.forms import ActionForm
+from storyhub.models import UserRole
 from storyhub.services import accounts, login_throttle
 from storyhub.services.errors import FieldError
 from storyhub.views import no_store, safe_next
@@ -32,7 +33,11 @@ def _wait_text(seconds: int) -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only follow `next` to a path on this site, never to another host (views.safe_next)."""
-    return safe_next(target) or url_for("moderate.queue")
+    if safe := safe_next(target):
+        return safe
+    if current_user.is_authenticated and current_user.role is UserRole.VOLUNTEER:
+        return url_for("assist.enter")  # volunteers only enter stories
+    return url_for("moderate.queue")
 
 
 def _throttled(form: LoginForm, retry_after: int) -> Response:
@@ -51,7 +56,7 @@ def _throttled(form: LoginForm, retry_after: int) -> Response:
 @no_store
 def login() -> object:
     if current_user.is_authenticated:
-        return redirect(url_for("moderate.queue"))
+        return redirect(_safe_next(None))
     form = LoginForm()
     if not form.validate_on_submit():
         if request.method == "GET":

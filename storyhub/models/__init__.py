@@ -5,7 +5,7 @@ from storyhub.models import search_index  # noqa: F401
 from storyhub.models.audit import ModerationEvent
 from storyhub.models.consent import Consent, ConsentPurpose, Helpline
 from storyhub.models.moderation import RejectReason, ReviewMarker, StoryRevision
-from storyhub.models.outbox import OutboxMessage
+from storyhub.models.outbox import LinkRequest, OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
 from storyhub.models.story import (
     Relation,
@@ -22,6 +22,7 @@ __all__ = [
     "Diagnosis",
     "DiagnosisName",
     "Helpline",
+    "LinkRequest",
     "ModerationEvent",
     "OutboxMessage",
     "RejectReason",

@@ -43,3 +43,27 @@ class OutboxMessage(db.Model):
 
     def __repr__(self) -> str:  # never the address: reprs end up in logs
         return f"<OutboxMessage {self.id} {self.kind}>"
+
+
+class LinkRequest(db.Model):
+    """Someone asked at /my/ for the private links of an address's stories.
+
+    The request page only adds this row, whatever the address, so it answers alike and in the
+    same time; `flask outbox send` looks the address up later and queues the e-mail, if any.
+    The address itself is emptied once the request is handled; only its keyed hash stays, for
+    the per-address limit.
+    """
+
+    __tablename__ = "link_requests"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    address_hash: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    locale: so.Mapped[str] = so.mapped_column(sa.String(10), default="en")
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
+    handled_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime(), index=True)
+    # Whether handling it queued an e-mail (stories were found and the limit allowed it).
+    mailed: so.Mapped[bool] = so.mapped_column(default=False)
+
+    def __repr__(self) -> str:  # never the address: reprs end up in logs
+        return f"<LinkRequest {self.id}>"

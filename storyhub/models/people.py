@@ -22,6 +22,9 @@ class Submitter(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     manage_token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    # A link sent again through /my/ (services/my_links.py). It works alongside the old one
+    # until it is first opened; then it replaces it, and the old link stops working.
+    next_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     consent_publish_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     consent_text_version: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
@@ -32,6 +35,9 @@ class Submitter(db.Model):
 
 class UserRole(enum.StrEnum):
     MODERATOR = "moderator"
+    # Enters stories that came by letter, phone, e-mail or in person (/assist/) and nothing
+    # else: no queue, no decisions.
+    VOLUNTEER = "volunteer"
     ADMIN = "admin"
 
 

@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 
 from storyhub.extensions import db
 from storyhub.models._types import UTCDateTime, utcnow
-from storyhub.models.people import Submitter
+from storyhub.models.people import Submitter, User
 from storyhub.models.taxonomy import Diagnosis, Topic
 
 
@@ -115,6 +115,21 @@ class Story(db.Model):
     allow_translation: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     allow_syndication: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
 
+    # Assisted entry (services/assisted.py): how the story reached a volunteer or moderator
+    # who typed it in (None: the author used the web form), who that was, how the author
+    # consented when they have no e-mail address, and when the author confirmed the text.
+    # An assisted story is published only once the author confirmed (or consent was recorded).
+    arrived_by: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    # A user id without a foreign key: SQLite cannot add one in place (migration 0007_h19);
+    # accounts are deactivated, never deleted.
+    entered_by_id: so.Mapped[int | None] = so.mapped_column()
+    consent_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")
+    author_confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # "Ask for another look" (services/appeals.py), once per story: the author's message, and
+    # when. A different moderator than the one who rejected it decides; that decision is final.
+    appeal_message: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    appealed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+
     submitted_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime(), default=utcnow)
     published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
     updated_at: so.Mapped[datetime] = so.mapped_column(
@@ -131,6 +146,9 @@ class Story(db.Model):
     update_of_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stories.id"), index=True)
 
     submitter: so.Mapped[Submitter | None] = so.relationship()
+    entered_by: so.Mapped[User | None] = so.relationship(
+        primaryjoin="foreign(Story.entered_by_id) == User.id", viewonly=True
+    )
     diagnoses: so.Mapped[list[Diagnosis]] = so.relationship(
         secondary=story_diagnoses, order_by="Diagnosis.position"
     )
@@ -161,6 +179,11 @@ class Story(db.Model):
         if self.update_of_id:
             return "update"
         return "story"
+
+    @property
+    def awaits_author_confirmation(self) -> bool:
+        """Entered on the author's behalf, and the author has not confirmed the text yet."""
+        return self.entered_by_id is not None and self.author_confirmed_at is None
 
     def __repr__(self) -> str:
         return f"<Story {self.id} {self.status}>"

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from storyhub.extensions import db
 from storyhub.i18n import country_choices, country_name, language_choices, language_name
-from storyhub.models import Relation, Story, StoryStatus
+from storyhub.models import Relation, Story, StoryStatus, UserRole
 from storyhub.moderate import bp
 from storyhub.moderate.forms import (
     SAVE,
@@ -40,6 +40,8 @@ SENT_TO_AUTHOR = (
 @login_required
 def require_moderator() -> None:
     """Every page here needs a logged-in moderator or admin (login_required does the rest)."""
+    if current_user.role is UserRole.VOLUNTEER:  # volunteers only enter stories (/assist/)
+        abort(403)
 
 
 def get_story_or_404(story_id: int) -> Story:
@@ -314,7 +316,7 @@ def review(story_id: int) -> Any:
     if story.status is StoryStatus.AWAITING_AUTHOR:
         flash(SENT_TO_AUTHOR.format(id=story.id))
     else:
-        flash(f"Story {story.id} is now {story.status.value.replace('_', ' ')}.")
+        flash(state_sentence(story))
     return _next_page(story, review_filters())
 
 
@@ -359,6 +361,24 @@ def correct_language(story_id: int) -> Any:
 def _reload(story: Story, page: reviewing.ReviewPage | None = None) -> DecisionForm:
     page = page or reviewing.review_page(story, current_user)
     return decision_form(data=_initial_data(story, page))
+
+
+# Each state change said as a sentence ("Story 10 now waits for the author's changes", not
+# "Story 10 is now changes requested").
+STATE_SENTENCES = {
+    StoryStatus.PUBLISHED: "Story {id} is now published.",
+    StoryStatus.CHANGES_REQUESTED: "Story {id} now waits for the author's changes.",
+    StoryStatus.REJECTED: "Story {id} will not be published; its author is told why.",
+    StoryStatus.UNPUBLISHED: "Story {id} is taken off the site for now.",
+    StoryStatus.PENDING: "Story {id} is back in the queue.",
+}
+
+
+def state_sentence(story: Story) -> str:
+    template = STATE_SENTENCES.get(story.status)
+    if template is None:
+        return f"Story {story.id} is now {story.status.value.replace('_', ' ')}."
+    return template.format(id=story.id)
 
 
 @bp.route("/stories/<int:story_id>/erase", methods=["POST"])

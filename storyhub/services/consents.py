@@ -45,6 +45,11 @@ WORDINGS: dict[str, str] = {
         "Publishing this version applies your choices about the site, translations and feeds to it."
     ),
     "manage-2026-12": "Allow it again, for the text as it is now.",
+    # Assisted entry (services/assisted.py): the author confirms what was typed in for them.
+    "assisted-2026-12": (
+        "I have read this text, which was entered for me, and I agree that it may be published "
+        "on this site with the name above."
+    ),
 }
 PUBLISH_WORDING = "publish-2026-11"
 TRANSLATION_PUBLISH_WORDING = "translation-publish-2026-11"
@@ -53,6 +58,7 @@ SYNDICATE_WORDING = "syndicate-2026-12"
 EDIT_WORDING = "edit-2026-12"
 ACCEPT_WORDING = "accept-2026-12"
 MANAGE_WORDING = "manage-2026-12"
+ASSISTED_WORDING = "assisted-2026-12"
 
 SWITCHES = {P.TRANSLATE: "allow_translation", P.SYNDICATE: "allow_syndication"}
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.models import (
     Consent,
+    LinkRequest,
     ModerationEvent,
     OutboxMessage,
     ReviewMarker,
@@ -37,6 +38,7 @@ def _wipe(story: Story) -> None:
     story.title = story.body_text = story.body_html = story.excerpt = ""
     story.author_name = story.relation_detail = story.moderator_message = story.translator_name = ""
     story.agreed_title = story.agreed_author_name = story.author_reply = story.content_note = ""
+    story.appeal_message = story.consent_note = ""
     story.country = story.language = ""
     story.idempotency_key = None
     story.diagnoses = []
@@ -60,6 +62,16 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
             sa.or_(OutboxMessage.story_id.in_(ids), OutboxMessage.submitter_id.in_(submitter_ids))
         )
     )
+    # "Your private links" (/my/) lists this story too; a request not yet answered would.
+    addresses = {s.submitter.email.lower() for s in family if s.submitter and s.submitter.email}
+    if addresses:
+        db.session.execute(
+            sa.delete(OutboxMessage).where(
+                OutboxMessage.kind == "links",
+                sa.func.lower(OutboxMessage.to_address).in_(addresses),
+            )
+        )
+        db.session.execute(sa.delete(LinkRequest).where(LinkRequest.email.in_(addresses)))
     db.session.execute(
         sa.update(ModerationEvent).where(ModerationEvent.story_id.in_(ids)).values(reason="")
     )

@@ -35,7 +35,7 @@ from storyhub.sanitize import (
     moderator_html,
     plain_text_to_html,
 )
-from storyhub.services import edit_check, notify, translations
+from storyhub.services import appeals, edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
     Conflict,
@@ -409,6 +409,17 @@ def decide(
     if story.status not in transition.sources:
         raise TransitionNotAllowed(
             f"A story that is {story.status.value.replace('_', ' ')} cannot be {DONE[action]}."
+        )
+    if not appeals.may_decide(story, actor.id):
+        raise TransitionNotAllowed(
+            f"You rejected story {story.id} and its author asked for another look: "
+            "a different moderator decides this time."
+        )
+    if transition.target is S.PUBLISHED and story.awaits_author_confirmation:
+        # Entered on the author's behalf (services/assisted.py): their consent comes first.
+        raise TransitionNotAllowed(
+            f"Story {story.id} was entered for its author, who has not confirmed it yet: "
+            "it can be published once they have."
         )
     reason = compose_reason(action, reason, reason_preset_id)
     if transition.needs_reason and not reason:

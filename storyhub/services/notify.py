@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from storyhub.i18n import base_language
 from storyhub.models import ModerationEvent, Story, StoryStatus
 from storyhub.proxy import external_url
-from storyhub.services import catalog, outbox
+from storyhub.services import catalog, manage_links, outbox
 
 
 def _mail_locale(story: Story) -> str:
@@ -90,6 +90,8 @@ def _queue_decision(story: Story, event: ModerationEvent) -> None:
         action=event.action,
         reason=event.reason,
         public_link=public_link,
+        # The token itself is stored only hashed: a signed link to the same private page.
+        manage_link=external_url("submit.manage_story", token=manage_links.mail_token(submitter)),
     )
     outbox.enqueue(
         f"decision:{event.action}",
@@ -99,3 +101,44 @@ def _queue_decision(story: Story, event: ModerationEvent) -> None:
         story=story,
         submitter=submitter,
     )
+
+
+def links_again(email: str, locale: str, links: list[tuple[Story, str]]) -> None:
+    """Queue one e-mail listing each story sent with `email` and its new private link."""
+    if locale not in current_app.config["STORYHUB_UI_LOCALES"]:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        body = render_template(
+            "mail/links.txt",
+            links=[
+                (story, _what(story), external_url("submit.manage_story", token=token))
+                for story, token in links
+            ],
+        )
+        subject = _("Your private links")
+    outbox.enqueue("links", email, subject, body)
+
+
+ARRIVAL_WORDS = {
+    "letter": lambda: _("by letter"),
+    "phone": lambda: _("by phone"),
+    "email": lambda: _("by e-mail"),
+    "in_person": lambda: _("in person"),
+}
+
+
+def assisted_entry(story: Story, manage_token: str) -> None:
+    """Ask the author of a story entered on their behalf to read it and confirm it."""
+    submitter = story.submitter
+    if submitter is None or not submitter.email:
+        return
+    with force_locale(_mail_locale(story)):
+        arrived = ARRIVAL_WORDS.get(story.arrived_by or "", lambda: "")()
+        body = render_template(
+            "mail/assisted.txt",
+            story=story,
+            arrived=arrived,
+            manage_link=external_url("submit.manage_story", token=manage_token),
+        )
+        subject = _("Please read and confirm your story: %(title)s", title=story.title)
+    outbox.enqueue("assisted", submitter.email, subject, body, story=story, submitter=submitter)

@@ -479,3 +479,43 @@ class ConsentForm(FlaskForm):
     purpose = SelectField(choices=[("translate", "translate"), ("syndicate", "syndicate")])
     give = SelectField(choices=[("0", "0"), ("1", "1")])
     version = _version_field()
+
+
+class LinkRequestForm(FlaskForm):
+    """/my/: the address the stories were sent with."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[line_filter],
+        validators=[
+            DataRequired(_l("Please write the e-mail address you gave with your story.")),
+            Length(max=254, message=_l("This e-mail address is too long.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )
+
+
+class AuthorConfirmForm(FlaskForm):
+    """A story entered on the author's behalf: the author confirms it (services/assisted.py).
+    The wording is recorded by id (consents.ASSISTED_WORDING): change it there too."""
+
+    confirm = BooleanField(
+        _l(
+            "I have read this text, which was entered for me, and I agree that it may be "
+            "published on this site with the name above."
+        ),
+        validators=[DataRequired(_l("Please tick the box to confirm your story."))],
+    )
+
+
+class AppealForm(FlaskForm):
+    """ "Ask for another look" at a rejected story (services/appeals.py)."""
+
+    message = TextAreaField(
+        _l("Why should the moderators look again?"),
+        filters=[text_filter],
+        validators=[
+            DataRequired(_l("Please tell the moderators why they should look again.")),
+            Length(max=2000, message=_l("Please keep your message under 2,000 characters.")),
+        ],
+    )

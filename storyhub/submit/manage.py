@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from storyhub.extensions import limiter
 from storyhub.i18n import country_choices, current_locale, language_name
 from storyhub.models import ConsentPurpose, Relation, Story, StoryStatus
-from storyhub.services import author_page, catalog
+from storyhub.services import appeals, author_page, catalog
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
 from storyhub.services.submissions import (
     EDITABLE,
@@ -41,6 +41,7 @@ from storyhub.services.submissions import (
 from storyhub.submit import bp
 from storyhub.submit.forms import (
     AcceptEditsForm,
+    AppealForm,
     ConsentForm,
     EditStoryForm,
     EditTranslationForm,
@@ -88,6 +89,7 @@ def render_manage(
     status: int = 200,
     reply_forms: dict[int, ReplyForm] | None = None,
     message: str = "",
+    appeal_form: AppealForm | None = None,
 ) -> Any:
     page = author_page.manage_page(story)
     forms = reply_forms or {}
@@ -109,6 +111,8 @@ def render_manage(
             can_withdraw=story.status in WITHDRAWABLE,
             can_update=story.status is StoryStatus.PUBLISHED and story.kind == "story",
             can_erase=story.status is not StoryStatus.ERASED,
+            can_appeal=appeals.can_appeal(story),
+            appeal_form=appeal_form or AppealForm(formdata=None),
         ),
         status,
     )

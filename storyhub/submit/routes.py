@@ -199,4 +199,5 @@ def translate_story(story_id: int) -> Any:
     return render_received(receipt, f"translate-{original.id}")
 
 
-from storyhub.submit import manage  # noqa: E402,F401  (the manage-link pages)
+# The manage-link pages, /my/ (send my links again), confirming an assisted entry, appeals.
+from storyhub.submit import appeal, confirm, manage, recover  # noqa: E402,F401

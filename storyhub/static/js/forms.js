@@ -259,6 +259,28 @@
     });
   }
 
+  /* ---- copy the private link (receipt page) ------------------------------------------------ */
+
+  // Without this script the link sits in a read-only field, ready to select and copy by hand.
+  function setUpCopy(button) {
+    var field = document.getElementById(button.getAttribute("data-copy-from"));
+    var status = document.querySelector("[data-copy-status]");
+    if (!field) return;
+    field.addEventListener("focus", function () { field.select(); });
+    function say(text) { if (status) status.textContent = text; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      field.select();
+      var done = function () { say(button.getAttribute("data-copied")); };
+      var failed = function () { say(button.getAttribute("data-copy-failed")); };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, failed);
+      } else {
+        try { (document.execCommand("copy") ? done : failed)(); } catch (e) { failed(); }
+      }
+    });
+  }
+
   /* ---- start ------------------------------------------------------------------------------ */
 
   function start() {
@@ -270,6 +292,7 @@
       form.querySelectorAll("[data-filter-list]").forEach(function (set) { setUpFilter(set, text); });
       if (store) setUpDraft(form, store);
     });
+    document.querySelectorAll("[data-copy-from]").forEach(setUpCopy);
     var summary = document.querySelector("[data-focus-on-load]");
     if (summary) summary.focus();
   }

@@ -1,0 +1,69 @@
+"""Appeal: "Ask for another look" at a rejected story, once, with a message.
+
+The story goes back to the queue; the moderator who rejected it cannot decide it again
+(moderation.decide asks `may_decide`), so a different moderator takes the second look. Whatever
+they decide is final: the private page and the e-mail say so, and no second appeal is offered.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from storyhub.extensions import db
+from storyhub.models import ModerationEvent, Story, StoryStatus
+from storyhub.models._types import utcnow
+from storyhub.services.errors import ServiceError, TransitionNotAllowed
+
+APPEAL_MAX = 2000
+
+
+def can_appeal(story: Story) -> bool:
+    return story.status is StoryStatus.REJECTED and story.appealed_at is None
+
+
+def ask_for_another_look(story: Story, message: str) -> Story:
+    """Put a rejected story back to the moderators with the author's message."""
+    message = message.strip()
+    if not can_appeal(story):
+        raise TransitionNotAllowed(
+            _("You have already asked for another look at this story; that decision is final.")
+            if story.appealed_at is not None
+            else _("Only a story that was not published can be looked at again.")
+        )
+    if not message:
+        raise ServiceError(_("Please tell the moderators why they should look again."))
+    if len(message) > APPEAL_MAX:
+        raise ServiceError(_("Please keep your message under %(max)d characters.", max=APPEAL_MAX))
+    story.status = StoryStatus.PENDING
+    story.appeal_message, story.appealed_at = message, utcnow()
+    db.session.add(
+        ModerationEvent(
+            story_id=story.id,
+            action="appeal",
+            from_status=StoryStatus.REJECTED.value,
+            to_status=StoryStatus.PENDING.value,
+            reason=message,
+        )
+    )
+    db.session.commit()
+    return story
+
+
+def rejected_by(story: Story) -> int | None:
+    """The moderator whose rejection was appealed."""
+    return db.session.scalar(
+        sa.select(ModerationEvent.actor_id)
+        .where(ModerationEvent.story_id == story.id, ModerationEvent.action == "reject")
+        .order_by(ModerationEvent.id.desc())
+        .limit(1)
+    )
+
+
+def under_appeal(story: Story) -> bool:
+    return story.appealed_at is not None and story.status is StoryStatus.PENDING
+
+
+def may_decide(story: Story, actor_id: int) -> bool:
+    """An appealed story is decided by someone other than the moderator who rejected it."""
+    return not under_appeal(story) or rejected_by(story) != actor_id

@@ -1,0 +1,130 @@
+"""Assisted entry: a volunteer or moderator types in a story that came by letter, phone,
+e-mail or in person, on its author's behalf.
+
+The story waits in the queue like any other, marked "entered by …", but it cannot be published
+until its author has agreed: with an e-mail address the author gets a private link to read the
+text and confirm it, in their own words; without one the volunteer records how the author
+consented (read back on the phone, a signed letter …), and that note is the consent record.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+
+from storyhub.extensions import db
+from storyhub.models import ConsentPurpose, ModerationEvent, Relation, Story, StoryStatus, User
+from storyhub.models._types import utcnow
+from storyhub.services import consents, distress, notify
+from storyhub.services.errors import ServiceError, TransitionNotAllowed
+from storyhub.services.submissions import (
+    _diagnoses,
+    _new_submitter,
+    _set_text,
+    _story_with_key,
+)
+
+# How a story reached the person who entered it (stored in stories.arrived_by).
+ARRIVALS = ("letter", "phone", "email", "in_person")
+CONSENT_NOTE_MAX = 500
+
+
+class ConsentNoteRequired(ServiceError):
+    """No e-mail address to ask the author, and no note of how they consented."""
+
+
+@dataclass(frozen=True)
+class AssistedEntry:
+    author_name: str
+    relation: Relation
+    country: str
+    language: str
+    title: str
+    body: str
+    arrived_by: str
+    email: str = ""
+    consent_note: str = ""
+    diagnoses: list[str] = field(default_factory=list)
+    idempotency_key: str = ""
+
+
+def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
+    """Store the story as pending, entered by `entered_by`; ask the author to confirm by e-mail,
+    or record the consent the volunteer noted."""
+    existing = _story_with_key(entry.idempotency_key)
+    if existing is not None:
+        return existing
+    if entry.arrived_by not in ARRIVALS:
+        raise ServiceError("Choose how the story reached you.")
+    note = entry.consent_note.strip()
+    if not entry.email and not note:
+        raise ConsentNoteRequired(
+            "Without an e-mail address the author cannot confirm online: write how they agreed "
+            "to publication (for example “read back on the phone on 3 May; she agreed”)."
+        )
+    token = secrets.token_urlsafe(32)
+    story = Story(
+        status=StoryStatus.PENDING,
+        author_name=entry.author_name,
+        relation=entry.relation,
+        country=entry.country,
+        language=entry.language,
+        idempotency_key=entry.idempotency_key or None,
+        submitter=_new_submitter(token, entry.email, consent=False),
+        diagnoses=_diagnoses(entry.diagnoses),
+        allow_translation=False,  # the author chooses these on their private page
+        allow_syndication=False,
+        arrived_by=entry.arrived_by,
+        entered_by_id=entered_by.id,
+        consent_note="" if entry.email else note[:CONSENT_NOTE_MAX],
+        priority=distress.suggests_distress(entry.title, entry.body),
+    )
+    _set_text(story, entry.title, entry.body)
+    db.session.add(story)
+    db.session.flush()
+    db.session.add(
+        ModerationEvent(
+            story_id=story.id,
+            actor_id=entered_by.id,
+            action="assisted_submit",
+            to_status=StoryStatus.PENDING.value,
+            reason=f"arrived by {entry.arrived_by}",
+        )
+    )
+    if entry.email:
+        notify.assisted_entry(story, token)
+    else:
+        _confirmed(story, entered_by.id, "recorded by the person who entered it")
+    db.session.commit()
+    return story
+
+
+def _confirmed(story: Story, actor_id: int | None, how: str, locale: str = "en") -> None:
+    story.author_confirmed_at = utcnow()
+    story.agreed_title, story.agreed_author_name = story.title, story.author_name
+    if story.submitter is not None:
+        story.submitter.consent_publish_at = story.author_confirmed_at
+    consents.record(story, ConsentPurpose.PUBLISH, consents.ASSISTED_WORDING, locale)
+    db.session.add(
+        ModerationEvent(
+            story_id=story.id,
+            actor_id=actor_id,
+            action="author_confirm",
+            from_status=story.status.value,
+            to_status=story.status.value,
+            reason=how,
+        )
+    )
+
+
+def confirm_by_author(story: Story, locale: str) -> Story:
+    """The author read the text entered for them and agrees it may be published."""
+    if not story.awaits_author_confirmation:
+        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
+    if story.status not in (StoryStatus.PENDING, StoryStatus.CHANGES_REQUESTED):
+        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
+    _confirmed(story, None, "confirmed by the author", locale)
+    db.session.commit()
+    return story
