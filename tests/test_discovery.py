@@ -29,7 +29,11 @@ def _authors(html: str) -> list[str]:
 
 def _top_authors(html: str) -> list[str]:
     """Authors of the listing's own lines (not of translations nested under them)."""
-    return re.findall(r'<li class="teaser" lang="[^"]+">\s*<span class="who">([^<]+):', html)
+    return re.findall(
+        r'<li class="teaser" lang="[^"]+">\s*<a class="teaser-title"[^>]*>[^<]*</a>\s*'
+        r'<span class="teaser-meta"><span class="who">([^<]+):',
+        html,
+    )
 
 
 def _link(html: str, rel: str) -> str | None:
