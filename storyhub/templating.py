@@ -43,6 +43,15 @@ RELATION_WORDS = {
 }
 
 
+# How a story entered for someone reached the volunteer (moderators' pages, English).
+ARRIVAL_WORDS = {
+    "letter": "by letter",
+    "phone": "by phone",
+    "email": "by e-mail",
+    "in_person": "in person",
+}
+
+
 # Query parameters the language switcher carries over to the same page in another language.
 KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
 
@@ -144,6 +153,7 @@ def init_app(app: Flask) -> None:
         country_name=i18n.country_name,
         status_words=lambda status: STATUS_WORDS.get(status, str(status)),
         relation_words=lambda relation: RELATION_WORDS.get(relation, ""),
+        arrival_words=lambda arrived_by: ARRIVAL_WORDS.get(arrived_by or "", ""),
         action_form=ActionForm,
         ui_lang=i18n.current_locale,
         ui_languages=lambda: [

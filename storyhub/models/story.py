@@ -120,7 +120,7 @@ class Story(db.Model):
     # consented when they have no e-mail address, and when the author confirmed the text.
     # An assisted story is published only once the author confirmed (or consent was recorded).
     arrived_by: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    # A user id without a foreign key: SQLite cannot add one in place (migration 0007_h19);
+    # A user id without a foreign key: SQLite cannot add one in place (migration 0009);
     # accounts are deactivated, never deleted.
     entered_by_id: so.Mapped[int | None] = so.mapped_column()
     consent_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")

@@ -2,7 +2,7 @@
 Stored submission idempotency keys become digests bound to the browser session, so the
 plain keys kept so far are dropped (they only guard a double click, seconds long).
 
-Revision ID: 0007_h12b_session_generation
+Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-01 23:40:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_h12b_session_generation"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """translations keep their original's byline (translator credit apart); moderators' corrections
 of language, country and relation are revisions with a reason
 
-Revision ID: 0007_h15_byline_corrections
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 23:40:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_h15_byline_corrections"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

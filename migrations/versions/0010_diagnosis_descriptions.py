@@ -1,7 +1,7 @@
 """diagnosis descriptions per language; search index knows diagnosis and topic names
 
-Revision ID: 0007_h16_diagnosis_descriptions
-Revises: 0006
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 23:50:00
 
 - `diagnosis_names.description`: a short description of the diagnosis in that language,
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_h16_diagnosis_descriptions"
-down_revision = "0006"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

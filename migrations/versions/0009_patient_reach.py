@@ -1,7 +1,7 @@
-"""h19: /my/ link requests, a submitter's next manage token, assisted entry (volunteers), appeals
+"""/my/ link requests, a submitter's next manage token, assisted entry (volunteers), appeals
 
-Revision ID: 0007_h19_patient_reach
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 23:25:52
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0007_h19_patient_reach"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
