@@ -3,12 +3,9 @@ ModerationEvent, each edit as a StoryRevision, every write checked against `vers
 
 from __future__ import annotations
 
-import functools
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec, TypeVar
 
 import bleach
 import sqlalchemy as sa
@@ -38,13 +35,13 @@ from storyhub.sanitize import (
 from storyhub.services import appeals, edit_check, notify, translations
 from storyhub.services.erasure import erase_story
 from storyhub.services.errors import (
-    Conflict,
     DiagnosisRequired,
     ReasonRequired,
     ServiceError,
     StaleStoryError,
     TransitionNotAllowed,
 )
+from storyhub.services.races import refused_if_changed
 
 S = StoryStatus
 
@@ -285,29 +282,7 @@ def _commit_or_stale(story: Story) -> None:
     db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _refused_if_changed(
-    change: Callable[Concatenate[Story, P], R],
-) -> Callable[Concatenate[Story, P], R]:
-    """Whenever the database reports another writer (on commit, or on an autoflush half-way),
-    roll back and raise StaleStoryError with the story as it is now: the review page then
-    shows what changed and keeps the moderator's edits."""
-
-    @functools.wraps(change)
-    def guarded(story: Story, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return change(story, *args, **kwargs)
-        except StaleStoryError:
-            raise
-        except Conflict as error:
-            db.session.rollback()
-            current = db.session.get(Story, story.id, populate_existing=True)
-            raise StaleStoryError(current or story) from error
-
-    return guarded
+_refused_if_changed = refused_if_changed(StaleStoryError)
 
 
 def _release_marker(story: Story, actor: User) -> None:

@@ -5,13 +5,10 @@ outbox message."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Concatenate, ParamSpec, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -40,6 +37,7 @@ from storyhub.services import (
     translations,
 )
 from storyhub.services.errors import Conflict, ServiceError, TransitionNotAllowed
+from storyhub.services.races import refused_if_changed
 
 # Recorded with each consent, so we know which wording a person agreed to.
 CONSENT_TEXT_VERSION = consents.PUBLISH_WORDING
@@ -413,29 +411,7 @@ def _commit_or_changed(story: Story) -> None:
     db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
 
 
-P_ = ParamSpec("P_")
-R = TypeVar("R")
-
-
-def _refused_if_changed(
-    change: Callable[Concatenate[Story, P_], R],
-) -> Callable[Concatenate[Story, P_], R]:
-    """Whenever the database reports another writer (a moderator committed between our read
-    and our write, on commit or on an autoflush), roll back and raise StoryChanged with the
-    story as it is now: the author's form comes back with their words and the new status."""
-
-    @functools.wraps(change)
-    def guarded(story: Story, *args: P_.args, **kwargs: P_.kwargs) -> R:
-        try:
-            return change(story, *args, **kwargs)
-        except StoryChanged:
-            raise
-        except Conflict as error:
-            db.session.rollback()
-            current = db.session.get(Story, story.id, populate_existing=True)
-            raise StoryChanged(current or story) from error
-
-    return guarded
+_refused_if_changed = refused_if_changed(StoryChanged)
 
 
 @_refused_if_changed
