@@ -943,21 +943,26 @@ def public_story(story_id: int, syndicated: bool = False) -> Story | None:
     )
 
 
+def _sharing_diagnoses(story_id: int, diagnosis_ids: list[int]) -> sa.Subquery:
+    """Other stories filed under any of `diagnosis_ids`, with how many they share."""
+    return (
+        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
+        .where(
+            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
+            story_diagnoses.c.story_id != story_id,
+        )
+        .group_by(story_diagnoses.c.story_id)
+        .subquery()
+    )
+
+
 def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
     """Other public stories sharing a diagnosis with `story`: most shared first, then newest."""
     original = _source(story)
     diagnosis_ids = [d.id for d in original.diagnoses]
     if not diagnosis_ids:
         return []
-    shared = (
-        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
-        .where(
-            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
-            story_diagnoses.c.story_id != original.id,
-        )
-        .group_by(story_diagnoses.c.story_id)
-        .subquery()
-    )
+    shared = _sharing_diagnoses(original.id, diagnosis_ids)
     rows = db.session.execute(
         _original_rows()
         .join(shared, shared.c.story_id == Story.id)
@@ -988,15 +993,7 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
     named = [(d, d.name(current_locale())) for d in original.diagnoses]
     if not diagnosis_ids:
         return StoriesLike(story, named, [], [], language)
-    shared = (
-        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
-        .where(
-            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
-            story_diagnoses.c.story_id != original.id,
-        )
-        .group_by(story_diagnoses.c.story_id)
-        .subquery()
-    )
+    shared = _sharing_diagnoses(original.id, diagnosis_ids)
     in_language = Story.language.startswith(language.split("-")[0], autoescape=True)
     source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
     readable = list(
