@@ -28,10 +28,12 @@ BODY = (
     "At the Ospedale San Martino, Dr Ferri told me to try dictation. I type this with "
     "dictation and a lot of patience, one paragraph at a time."
 )
+# The moderator edits the author's plain text: a blank line between paragraphs, no HTML.
 EDITED = (
-    "<p>Every morning my fingers need twenty minutes before they work. I hold a warm mug and "
-    "wait.</p><p>My doctor told me to try dictation. I type this with dictation and a lot of "
-    "patience, one paragraph at a time.</p>"
+    "Every morning my fingers need twenty minutes before they work. I hold a warm mug and "
+    "wait.\n\n"
+    "My doctor told me to try dictation. I type this with dictation and a lot of "
+    "patience, one paragraph at a time."
 )
 
 
@@ -73,7 +75,10 @@ def test_author_accepts_the_moderators_edited_version(
     mod.get_by_role("button", name="Log in").click()
     mod.get_by_role("link", name=TITLE).click()
     expect(mod.get_by_role("heading", name="Approving publishes directly")).to_be_visible()
-    mod.get_by_label(re.compile(r"^Text \(HTML allowed")).fill(EDITED)
+    mod.get_by_text("Edit the text and details", exact=True).click()
+    text = mod.get_by_label(re.compile(r"^Text, as the author wrote it"))
+    expect(text).to_have_value(BODY)
+    text.fill(EDITED)
     mod.get_by_role("button", name="Save edits").click()
     # Before deciding, the moderator sees that approving will ask the author.
     expect(mod.get_by_role("heading", name="Approving asks the author first")).to_be_visible()
@@ -81,8 +86,11 @@ def test_author_accepts_the_moderators_edited_version(
         "I took out the hospital and your doctor's name, so nobody can recognise you."
     )
     mod.screenshot(path=artifacts / "g-01-moderator-sees-it-goes-to-the-author.png", full_page=True)
-    mod.get_by_role("button", name="Approve", exact=True).click()
+    mod.get_by_role("button", name=re.compile(r"^Approve & next")).click()
     expect(mod.get_by_role("status").first).to_contain_text("awaiting the author")
+    # "& next": the moderator lands on the next waiting story of the same tab.
+    expect(mod).to_have_url(re.compile(r"/moderate/stories/\d+"))
+    expect(mod.get_by_role("heading", level=1)).not_to_have_text(TITLE)
 
     # Not on the site yet.
     reader = browser.new_context().new_page()

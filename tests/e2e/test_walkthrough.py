@@ -77,10 +77,15 @@ def test_patient_submits_moderator_approves_reader_sees_teaser(
     # The diagnosis the patient chose is already ticked: approving keeps it.
     expect(page.get_by_label(DIAGNOSIS)).to_be_checked()
 
-    # Link it to the calcinosis topic and approve.
+    # Link it to the calcinosis topic (in the collapsed edit section) and approve.
+    page.get_by_text("Edit the text and details", exact=True).click()
     page.get_by_label(CALCINOSIS_TOPIC).check()
-    page.get_by_role("button", name="Approve", exact=True).click()
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"Story \d+ is now published\."))
+    page.get_by_role("button", name=re.compile(r"^Approve & next")).click()
+    notices = page.get_by_role("status")
+    expect(notices.first).to_have_text(re.compile(r"Story \d+ is now published\."))
+    # "& next": the moderator lands on the next waiting story of the same tab.
+    expect(page).to_have_url(re.compile(r"/moderate/stories/\d+"))
+    expect(page.get_by_role("heading", level=1)).not_to_have_text(TITLE)
 
     # Log out: the reader is anonymous.
     page.get_by_role("button", name="Log out").click()

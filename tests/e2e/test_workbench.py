@@ -37,6 +37,12 @@ def _login(context: BrowserContext, base: str, email: str, password: str) -> Pag
     return page
 
 
+def _open_editor(page: Page) -> None:
+    """The edit fields sit in a collapsed "Edit the text and details" section."""
+    page.get_by_text("Edit the text and details", exact=True).click()
+    expect(page.get_by_label("Title", exact=True)).to_be_visible()
+
+
 def test_two_moderators_edit_the_same_story(
     browser: Browser,
     live_server: str,
@@ -65,13 +71,17 @@ def test_two_moderators_edit_the_same_story(
             "the story mentions “calcium”, “calcinosis”"
         )
 
-        # The first moderator shortens the author's name and the title, and saves.
+        # The first moderator shortens the title, and saves.
+        _open_editor(first)
         first.get_by_label("Title", exact=True).fill("Lumps on my fingers")
         first.get_by_role("button", name="Save edits").click()
         expect(first.get_by_role("status")).to_have_text("Edits saved: title.")
 
         # The second, from the page loaded before, removes the sister's name and the e-mail.
-        body = second.get_by_label(re.compile(r"^Text \(HTML allowed"))
+        # The text field holds the author's plain text (paragraphs, no HTML).
+        _open_editor(second)
+        body = second.get_by_label(re.compile(r"^Text, as the author wrote it"))
+        expect(body).to_have_value(BODY)
         edited = (
             body.input_value()
             .replace("my sister Anna Verdi drives", "my sister drives")
@@ -97,19 +107,27 @@ def test_two_moderators_edit_the_same_story(
         # Saving again, now knowingly, keeps both edits.
         second.get_by_role("button", name="Save edits").click()
         expect(second.get_by_role("status")).to_have_text("Edits saved: text.")
-        expect(second.locator(".compare del").first).to_be_visible()
+        # The moderator's edits against what the author submitted, one click away.
+        second.get_by_text("Your edits against the submitted text").click()
+        expect(second.locator(".compare-section del").first).to_be_visible()
         second.locator("#compare-h").scroll_into_view_if_needed()
         second.screenshot(path=artifacts / "wb-02-review-diff.png", full_page=True)
 
         first.goto(f"{live_server}/moderate/")
-        expect(first.locator("span.flag").first).to_be_visible()
+        expect(first.locator("details.flag").first).to_be_visible()
         first.screenshot(path=artifacts / "wb-03-queue.png", full_page=True)
 
         # Approve with the suggested topic, then look at the log.
+        _open_editor(second)
         second.get_by_label(re.compile(r"^Calcinosis: calcium deposits under the skin")).check()
-        second.get_by_role("button", name="Approve", exact=True).click()
+        second.get_by_role("button", name=re.compile(r"^Approve & next")).click()
         # The edits rewrote the author's words: they go to the author first (issue G).
-        expect(second.get_by_role("status")).to_contain_text("is now awaiting the author")
+        expect(
+            second.get_by_role("status").filter(has_text="is now awaiting the author")
+        ).to_be_visible()
+        # "& next": the moderator lands on the next story of the same tab, not this one.
+        expect(second).to_have_url(re.compile(r"/moderate/stories/\d+"))
+        expect(second.get_by_role("heading", level=1)).not_to_have_text("Lumps on my fingers")
         second.goto(f"{live_server}/moderate/log")
         expect(second.locator("table.log tbody tr").first).to_contain_text("send to author")
         second.screenshot(path=artifacts / "wb-04-log.png", full_page=True)
