@@ -53,7 +53,8 @@ def test_new_pages_are_accessible_on_a_phone(
                 problems.append(f"{name}: {results.generate_report()}")
             if page.evaluate("document.documentElement.scrollWidth - window.innerWidth") > 0:
                 problems.append(f"{name}: scrolls sideways at 375 px")
-            # The brand and the languages share the first line; the menu follows.
+            # The brand, "Share your story" and the language menu share the first line;
+            # the menu follows.
             # (each element's box overlaps all the others vertically: one line).
             one_line = page.evaluate(
                 "(() => { const boxes = [...document.querySelectorAll('header.site .bar > *')]"
