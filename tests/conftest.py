@@ -65,7 +65,10 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    # `@pytest.mark.app_config(NAME=value, …)` sets what must be known when the app is made
+    # (PUBLIC_URL, say); changing app.config afterwards would reach only part of the app.
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         {
             "TESTING": True,
@@ -80,6 +83,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
             # Likewise the identifier check (the usual test story has a link in it);
             # tests/test_identifier_question.py switches it on.
             "IDENTIFIER_CHECK": False,
+            **(marker.kwargs if marker else {}),
         }
     )
     with app.app_context():

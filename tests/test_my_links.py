@@ -7,6 +7,7 @@ import logging
 import re
 import uuid
 
+import pytest
 import sqlalchemy as sa
 
 from storyhub import create_app
@@ -231,6 +232,10 @@ def test_erasure_removes_the_links_email_and_any_waiting_request(
         assert db.session.scalars(sa.select(LinkRequest.email)).all() == [None]
 
 
+# SERVER_NAME makes the test client ask for the only host the app then answers.
+@pytest.mark.app_config(
+    PUBLIC_URL="https://stories.example.org/hub", SERVER_NAME="stories.example.org"
+)
 def test_links_composed_by_the_sender_are_absolute_from_public_url(
     app,
     client,
@@ -239,7 +244,6 @@ def test_links_composed_by_the_sender_are_absolute_from_public_url(
     submit,
     smtp_server,  # noqa: F811
 ):
-    app.config["PUBLIC_URL"] = "https://stories.example.org/hub"
     submit()
     send_mail(app, runner, smtp_server)
     smtp_server.sink.messages.clear()

@@ -41,6 +41,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         "RATELIMIT_ENABLED": False,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "REIDENTIFICATION_COUNTRY_STORIES": 0,
+        "IDENTIFIER_CHECK": False,  # the usual test story holds a link
         "PUBLIC_URL": PUBLIC,
         "PROXY_HOPS": 1,
     }
@@ -95,7 +96,10 @@ def test_decision_mail_made_outside_a_request_links_to_public_url(app):
     decide(app, story_id(app, "Decided from a command"), "approve")  # no request context
     (decision,) = [m for m in outbox(app) if m.kind != "received"]
     links = _own_links(decision.body)
-    assert links and all(link.startswith(f"{PUBLIC}/stories/") for link in links), links
+    # The published story and the author's private page, both on the public address.
+    assert links and all(link.startswith(f"{PUBLIC}/") for link in links), links
+    assert any(link.startswith(f"{PUBLIC}/stories/") for link in links), links
+    assert any(link.startswith(f"{PUBLIC}/my/") for link in links), links
 
 
 def test_feeds_sitemap_and_api_link_to_public_url(app):
