@@ -73,6 +73,11 @@ def test_the_queue_shows_others_opening_and_deciding_without_a_reload(
             first.locator("[aria-live]").filter(has_text="was decided by another")
         ).to_have_count(1)
         assert first.evaluate("window.notReloaded === true")
+        # A flag chip's detail opens from the keyboard (issue 15.5): focus, Enter.
+        chip = row.locator("details.flag").first
+        chip.locator("summary").focus()
+        first.keyboard.press("Enter")
+        expect(chip).to_have_attribute("open", "")
         first.screenshot(path=artifacts / "queue-presence-decided-1280.png", full_page=True)
         results = Axe().run(first)
         assert results.violations_count == 0, results.generate_report()
