@@ -145,6 +145,8 @@ class Config:
 
     # "Being reviewed by X since HH:MM" fades after this many minutes without a page view.
     REVIEW_MARKER_MINUTES = 15
+    # How often the queue asks /moderate/presence.json who has what open and what was decided.
+    PRESENCE_POLL_SECONDS = 20
     QUEUE_PAGE_SIZE = 50
     LOG_PAGE_SIZE = 50
 

@@ -4,7 +4,7 @@
 from storyhub.models import search_index  # noqa: F401
 from storyhub.models.audit import ModerationEvent
 from storyhub.models.consent import Consent, ConsentPurpose, Helpline
-from storyhub.models.moderation import RejectReason, ReviewMarker, StoryRevision
+from storyhub.models.moderation import SENT_BACK, RejectReason, ReviewMarker, StoryRevision
 from storyhub.models.outbox import LinkRequest, OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
 from storyhub.models.story import (
@@ -17,6 +17,7 @@ from storyhub.models.story import (
 from storyhub.models.taxonomy import Diagnosis, DiagnosisName, Topic, TopicText
 
 __all__ = [
+    "SENT_BACK",
     "Consent",
     "ConsentPurpose",
     "Diagnosis",

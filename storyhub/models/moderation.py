@@ -11,6 +11,11 @@ import sqlalchemy.orm as so
 from storyhub.extensions import db
 from storyhub.models._types import UTCDateTime, utcnow
 
+# `StoryRevision.changed` of the snapshot taken when a moderator sends a story back to its
+# author (request changes, or edits sent for the author's approval): what the author was
+# shown, so their new version can be compared with it. Not an edit: history lists skip it.
+SENT_BACK = "sent-back"
+
 
 class StoryRevision(db.Model):
     """A snapshot of the editable fields after a moderator's edit.

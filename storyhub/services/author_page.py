@@ -11,7 +11,15 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.i18n import current_locale
-from storyhub.models import Consent, ConsentPurpose, Diagnosis, Story, StoryRevision, StoryStatus
+from storyhub.models import (
+    SENT_BACK,
+    Consent,
+    ConsentPurpose,
+    Diagnosis,
+    Story,
+    StoryRevision,
+    StoryStatus,
+)
 from storyhub.services import consents, edit_check, helplines
 
 # What a moderator may correct of the author's choices (services/moderation.CORRECTIONS).
@@ -82,7 +90,7 @@ def corrections(story: Story) -> list[Correction]:
     revisions = list(
         db.session.scalars(
             sa.select(StoryRevision)
-            .where(StoryRevision.story_id == story.id)
+            .where(StoryRevision.story_id == story.id, StoryRevision.changed != SENT_BACK)
             .order_by(StoryRevision.created_at, StoryRevision.id)
         )
     )

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.i18n import language_name
 from storyhub.models import (
+    SENT_BACK,
     Diagnosis,
     ModerationEvent,
     RejectReason,
@@ -260,7 +261,13 @@ def _record_revision(
     reason: str = "",
 ) -> None:
     first = (
-        db.session.scalar(sa.select(StoryRevision.id).filter_by(story_id=story.id).limit(1)) is None
+        db.session.scalar(
+            sa.select(StoryRevision.id)
+            .filter_by(story_id=story.id)
+            .where(StoryRevision.changed != SENT_BACK)
+            .limit(1)
+        )
+        is None
     )
     if first:
         # Keep the version moderators first saw, so the earliest state can be shown again.
@@ -270,6 +277,13 @@ def _record_revision(
     names = " ".join("body" if name == "body_html" else name for name in changed)
     db.session.add(
         StoryRevision(story_id=story.id, actor_id=actor.id, changed=names, reason=reason, **after)
+    )
+
+
+def _record_sent_back(story: Story, actor: User) -> None:
+    """Keep the version the author is sent back, so their new one can be compared with it."""
+    db.session.add(
+        StoryRevision(story_id=story.id, actor_id=actor.id, changed=SENT_BACK, **snapshot(story))
     )
 
 
@@ -347,6 +361,7 @@ def _send_to_author(story: Story, actor: User, reason: str) -> ModerationEvent:
     story.status = S.AWAITING_AUTHOR
     story.author_reply = ""
     story.moderator_message = reason  # shown with the changes on the author's private page
+    _record_sent_back(story, actor)
     event = ModerationEvent(
         story_id=story.id,
         actor_id=actor.id,
@@ -418,6 +433,8 @@ def decide(
         translations.record_source(story)
     if action in ("reject", "request_changes"):
         story.moderator_message = reason
+    if action == "request_changes":
+        _record_sent_back(story, actor)
     event = ModerationEvent(
         story_id=story.id,
         actor_id=actor.id,

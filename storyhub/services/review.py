@@ -7,12 +7,13 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import (
+    SENT_BACK,
     Consent,
     Diagnosis,
     ModerationEvent,
@@ -129,10 +130,11 @@ class ChangesSince:
 
 
 def _revisions(story: Story) -> list[StoryRevision]:
+    """The moderators' edits (and the state before the first), oldest first."""
     return list(
         db.session.scalars(
             sa.select(StoryRevision)
-            .where(StoryRevision.story_id == story.id)
+            .where(StoryRevision.story_id == story.id, StoryRevision.changed != SENT_BACK)
             .order_by(StoryRevision.created_at, StoryRevision.id)
         )
     )
@@ -260,6 +262,48 @@ def changes_since(
     )
 
 
+@dataclass(frozen=True)
+class SinceSentBack:
+    """The author's new version against the one a moderator sent back to them."""
+
+    sent: StoryRevision  # the version sent back: its actor and time
+    action: str  # "request_changes" or "send_to_author"
+    answer: str  # how the author came back: "resubmit", "author_reply" or "edit"
+    fields: list[FieldChange]  # title, text, … as sent back → as now
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.fields)
+
+
+_SENDINGS = ("request_changes", moderation.SEND_TO_AUTHOR)
+_COMEBACKS = ("resubmit", "author_reply", "edit")
+_SAME_MOMENT = timedelta(minutes=1)
+
+
+def since_sent_back(story: Story) -> SinceSentBack | None:
+    """When the author answered the last time a moderator sent the story back, what they
+    changed since then; None when it was never sent back or the author has not answered."""
+    history = moderation.story_history(story)
+    sendings = [i for i, e in enumerate(history) if e.action in _SENDINGS]
+    if not sendings:
+        return None
+    sending = history[sendings[-1]]
+    answer = next((e for e in history[sendings[-1] + 1 :] if e.action in _COMEBACKS), None)
+    sent = db.session.scalar(
+        sa.select(StoryRevision)
+        .where(StoryRevision.story_id == story.id, StoryRevision.changed == SENT_BACK)
+        .order_by(StoryRevision.created_at.desc(), StoryRevision.id.desc())
+        .limit(1)
+    )
+    # The snapshot is written with its event; one much older belongs to an earlier sending.
+    if answer is None or sent is None or abs(sent.created_at - sending.created_at) > _SAME_MOMENT:
+        return None
+    before = {k: getattr(sent, k) for k in moderation.snapshot(story)}
+    now = moderation.snapshot(story)
+    return SinceSentBack(sent, sending.action, answer.action, _field_changes(before, now))
+
+
 @dataclass
 class ReviewPage:
     story: Story
@@ -284,6 +328,8 @@ class ReviewPage:
     # the original changed since, a word diff of the original's text then → now.
     side_by_side: list[tuple[str, str]] = field(default_factory=list)
     original_diff: list[DiffPart] = field(default_factory=list)
+    # A story sent back to its author and come back: what they changed since.
+    since_sent_back: SinceSentBack | None = None
 
 
 S = StoryStatus
@@ -343,6 +389,7 @@ def review_page(story: Story, viewer: User, changes: ChangesSince | None = None)
         consents=consents.history(story),
         side_by_side=side_by_side(story),
         original_diff=original_changes(story),
+        since_sent_back=since_sent_back(story),
     )
 
 
