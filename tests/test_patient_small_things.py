@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+
+import sqlalchemy as sa
 
 from storyhub import create_app
 from storyhub.extensions import db
+from storyhub.models import Story, User
+from storyhub.services import moderation
 from storyhub.services.demo import load_demo
-from tests.conftest import csrf_token, hidden_value, story_form_data
+from tests.conftest import csrf_token, hidden_value, manage_token, story_form_data
 from tests.test_submission_form import ENGLISH_BODY
 
 
@@ -56,3 +61,28 @@ def test_answering_a_question_the_form_asked_is_the_same_submission(database_url
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _choices_text(client, token: str) -> str:  # type: ignore[no-untyped-def]
+    html = client.get(f"/my/{token}").get_data(as_text=True)
+    section = html.split('id="choices-h"', 1)[1].split("</section>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", section).split())
+
+
+def test_the_consent_list_says_the_choice_apart_from_where_the_story_stands(
+    app, client, demo, submit, moderator
+):
+    token = manage_token(submit().get_data(as_text=True))
+    waiting = _choices_text(client, token)
+    assert "You agree to publication on this site: yes" in waiting
+    assert "Where it stands: not on the site yet" in waiting
+    assert "Published on this site" not in waiting
+    assert "To stop it from being published, use “Withdraw” above." in waiting
+
+    with app.app_context():
+        story = db.session.scalar(sa.select(Story).order_by(Story.id.desc()))
+        actor = db.session.get(User, moderator.id)
+        moderation.decide(story, "reject", actor, story.version, reason="Not about the condition.")
+    rejected = _choices_text(client, token)
+    assert "Where it stands: not on the site: a moderator decided not to publish it." in rejected
+    assert "Withdraw" not in rejected  # a rejected story has no Withdraw button to point to
