@@ -97,6 +97,10 @@ class Config:
     # handled (at most this many e-mails to one address a day, whoever asks).
     MY_LINKS_RATE_LIMIT = os.environ.get("MY_LINKS_RATE_LIMIT", "10 per hour;3 per minute")
     MY_LINKS_PER_ADDRESS_PER_DAY = 3
+    # Follow a diagnosis or topic by e-mail: the subscribe form's limit per client, and how
+    # long a confirmation link works.
+    FOLLOW_RATE_LIMIT = os.environ.get("FOLLOW_RATE_LIMIT", "10 per hour;3 per minute")
+    FOLLOW_CONFIRM_MAX_AGE_SECONDS = 7 * 86400
     # Shown to people who gave no e-mail address and lost their link (optional).
     CONTACT_EMAIL: str | None = os.environ.get("CONTACT_EMAIL") or None
 

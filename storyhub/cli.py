@@ -13,7 +13,16 @@ from flask.cli import AppGroup
 
 from storyhub.extensions import db
 from storyhub.models import UserRole
-from storyhub.services import accounts, demo, export, my_links, outbox, search, synthetic
+from storyhub.services import (
+    accounts,
+    demo,
+    export,
+    my_links,
+    outbox,
+    search,
+    subscriptions,
+    synthetic,
+)
 from storyhub.services.errors import ServiceError
 from storyhub.text import cli as identifiers_cli
 
@@ -21,6 +30,23 @@ users = AppGroup("users", help="Manage moderator and admin accounts.")
 demo_group = AppGroup("demo", help="Demo content.")
 stories_group = AppGroup("stories", help="Stories: exports for backups and access requests.")
 search_group = AppGroup("search", help="The full-text search index.")
+subscriptions_group = AppGroup(
+    "subscriptions", help="Readers following a diagnosis or a topic by e-mail."
+)
+
+
+@subscriptions_group.command("send-digests")
+def send_digests_command() -> None:
+    """Queue the weekly digests that are due (run daily or hourly from cron or a timer;
+    `flask outbox send` delivers them)."""
+    click.echo(f"{subscriptions.send_digests()} digests queued")
+
+
+@subscriptions_group.command("erase")
+@click.option("--email", required=True, help="The address whose subscriptions are removed.")
+def erase_subscriptions_command(email: str) -> None:
+    """Remove every subscription of an address and its unsent mail (an erasure request)."""
+    click.echo(f"{subscriptions.erase_for(email)} subscriptions removed")
 
 
 @users.command("create")
@@ -141,4 +167,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(stories_group)
     app.cli.add_command(outbox_group)
     app.cli.add_command(search_group)
+    app.cli.add_command(subscriptions_group)
     app.cli.add_command(identifiers_cli.identifiers_group)

@@ -14,6 +14,7 @@ from storyhub.models.story import (
     story_diagnoses,
     story_topics,
 )
+from storyhub.models.subscription import Subscription
 from storyhub.models.taxonomy import Diagnosis, DiagnosisName, Topic, TopicText
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "StoryRevision",
     "StoryStatus",
     "Submitter",
+    "Subscription",
     "Topic",
     "TopicText",
     "User",

@@ -40,6 +40,8 @@ class OutboxMessage(db.Model):
     # The error's class only: SMTP replies can quote the recipient's address.
     last_error: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime())
+    # The one-click unsubscribe URL of a digest or confirmation (List-Unsubscribe header).
+    unsubscribe_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
 
     def __repr__(self) -> str:  # never the address: reprs end up in logs
         return f"<OutboxMessage {self.id} {self.kind}>"

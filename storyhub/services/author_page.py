@@ -21,6 +21,7 @@ from storyhub.models import (
     StoryStatus,
 )
 from storyhub.services import consents, edit_check, helplines
+from storyhub.services.submissions import WITHDRAWABLE
 
 # What a moderator may correct of the author's choices (services/moderation.CORRECTIONS).
 CORRECTED = ("language", "country", "relation", "diagnoses")
@@ -48,6 +49,11 @@ class Choice:
     purpose: ConsentPurpose
     allowed: bool
     record: Consent | None  # the latest record: when it was given, or withdrawn
+    # Publication only: where the story stands, said apart from the choice (agreeing to
+    # publication does not make it public: a moderator decides), and whether "Withdraw" is
+    # offered.
+    state: str = ""
+    withdrawable: bool = False
 
 
 @dataclass
@@ -67,7 +73,13 @@ def _choices(story: Story) -> list[Choice]:
     return [
         # Required to submit: in force until the story is withdrawn (older stories kept their
         # consent on the submitter before these records existed).
-        Choice(ConsentPurpose.PUBLISH, story.status is not StoryStatus.WITHDRAWN, publish),
+        Choice(
+            ConsentPurpose.PUBLISH,
+            story.status is not StoryStatus.WITHDRAWN,
+            publish,
+            state=story.status.value,
+            withdrawable=story.status in WITHDRAWABLE,
+        ),
         Choice(
             ConsentPurpose.TRANSLATE, story.allow_translation, latest.get(ConsentPurpose.TRANSLATE)
         ),

@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, Submitter
+from storyhub.services import subscriptions
 
 EXPORT_FORMAT = "storyhub-export/1"
 
@@ -83,9 +84,13 @@ def export_stories(email: str | None = None) -> dict[str, Any]:
         .where(ModerationEvent.story_id.in_(ids))
         .order_by(ModerationEvent.created_at, ModerationEvent.id)
     )
-    return {
+    exported: dict[str, Any] = {
         "format": EXPORT_FORMAT,
         "scope": "person" if email is not None else "all",
         "stories": [_story(s) for s in stories],
         "events": [_event(e) for e in events],
     }
+    if email is not None:
+        # What the person follows by e-mail is their data too.
+        exported["subscriptions"] = subscriptions.export_for(email)
+    return exported

@@ -39,6 +39,7 @@ def enqueue(
     body: str,
     story: Story | None = None,
     submitter: Submitter | None = None,
+    unsubscribe_url: str | None = None,
 ) -> OutboxMessage:
     """Add a message to the session; the caller's commit makes it durable."""
     message = OutboxMessage(
@@ -49,6 +50,7 @@ def enqueue(
         story_id=story.id if story is not None else None,
         submitter_id=submitter.id if submitter is not None else None,
         next_attempt_at=utcnow(),
+        unsubscribe_url=unsubscribe_url,
     )
     db.session.add(message)
     return message
@@ -133,7 +135,16 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     # The same id on every attempt: a receiving server can drop a duplicate after a retry.
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=domain)
     email["Auto-Submitted"] = "auto-generated"
+    if message.unsubscribe_url:
+        # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to this URL.
+        email["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+        email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.set_content(message.body)
+    if message.unsubscribe_url:
+        # A URL longer than a 78-character line would otherwise be sent as an RFC 2047
+        # encoded word, which mail clients do not read as a link. Headers may be up to 998
+        # characters (RFC 5322); the body, encoded above, keeps its short lines.
+        email.policy = email.policy.clone(max_line_length=998)
     return email
 
 

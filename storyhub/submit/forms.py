@@ -519,3 +519,17 @@ class AppealForm(FlaskForm):
             Length(max=2000, message=_l("Please keep your message under 2,000 characters.")),
         ],
     )
+
+
+class FollowForm(FlaskForm):
+    """/follow/: the address that gets a weekly digest of a diagnosis's or topic's stories."""
+
+    email = EmailField(
+        _l("Your e-mail address"),
+        filters=[line_filter],
+        validators=[
+            DataRequired(_l("Please write your e-mail address.")),
+            Length(max=254, message=_l("This e-mail address is too long.")),
+            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
+        ],
+    )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from storyhub.extensions import limiter
@@ -74,8 +75,35 @@ def _refill_story_form(status: int, message: str) -> tuple[str, int]:
     return render_story_form(story_form(request.form), status, failure_message(status, button))
 
 
+# A question the form asks back (is the language right? could someone recognise you?) and
+# its answer are one submission: the POST that answers it does not count against the rate
+# limit again. The browser session remembers (a digest of) each submission key it was asked
+# about; the session is signed, so a client cannot add keys, and the idempotency key makes
+# every POST with one key store at most one story.
+ASKED_KEYS = "asked_submission_keys"
+ASKED_KEYS_KEPT = 10
+
+
+def _key_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def remember_question_asked(form: StoryForm | TranslationForm) -> None:
+    digest = _key_digest(form.submission_key.data or "")
+    kept = [d for d in session.get(ASKED_KEYS, []) if d != digest]
+    session[ASKED_KEYS] = [*kept, digest][-ASKED_KEYS_KEPT:]
+
+
+def answers_a_question() -> bool:
+    """Flask-Limiter's exempt_when: this POST answers a question asked about its key."""
+    key = request.form.get("submission_key", "")
+    return bool(key) and _key_digest(key) in session.get(ASKED_KEYS, [])
+
+
 @bp.route("/submit", methods=["GET", "POST"])
-@limiter.limit(configured_limit("SUBMIT_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(
+    configured_limit("SUBMIT_RATE_LIMIT"), methods=["POST"], exempt_when=answers_a_question
+)
 @no_store
 def submit_story_page() -> Any:
     form = story_form()
@@ -106,9 +134,11 @@ def submit_story_page() -> Any:
         )
     except LanguageNeedsConfirmation as question:
         ask_about_language(form, question)
+        remember_question_asked(form)
         return render_story_form(form)
     except MayIdentifyAuthor as question:
         form.identify_question = question.risk
+        remember_question_asked(form)
         return render_story_form(form)
     return render_received(receipt, "submit")
 
@@ -159,7 +189,9 @@ def _refill_translation_form(status: int, message: str) -> tuple[str, int]:
 
 
 @bp.route("/stories/<int:story_id>/translate", methods=["GET", "POST"])
-@limiter.limit(configured_limit("TRANSLATE_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(
+    configured_limit("TRANSLATE_RATE_LIMIT"), methods=["POST"], exempt_when=answers_a_question
+)
 @no_store
 def translate_story(story_id: int) -> Any:
     original = _translatable_or_404(story_id)
@@ -190,6 +222,7 @@ def translate_story(story_id: int) -> Any:
         )
     except LanguageNeedsConfirmation as question:
         ask_about_language(form, question)
+        remember_question_asked(form)
         return render_translation_form(original, form)
     except ServiceError as error:  # the original's own language
         form.language.errors = [*form.language.errors, str(error)]
@@ -200,4 +233,4 @@ def translate_story(story_id: int) -> Any:
 
 
 # The manage-link pages, /my/ (send my links again), confirming an assisted entry, appeals.
-from storyhub.submit import appeal, confirm, manage, recover  # noqa: E402,F401
+from storyhub.submit import appeal, confirm, follow, manage, recover  # noqa: E402,F401

@@ -64,8 +64,18 @@
     });
   }
 
-  function sameValues(a, b) {
-    return JSON.stringify(a) === JSON.stringify(b);
+  // Whether a draft says nothing the page does not already hold. A form the server has just
+  // given back (a question asked back, a validation error) holds the same words, tidied: spaces
+  // trimmed, line ends changed, a new question's box added. Only fields both have count, and
+  // only their words, not their spacing.
+  function sameWords(draft, page) {
+    function words(value) {
+      if (Array.isArray(value)) return value.slice().sort().join("\u0000");
+      return String(value).replace(/\s+/g, " ").trim();
+    }
+    return Object.keys(draft).every(function (name) {
+      return !(name in page) || words(draft[name]) === words(page[name]);
+    });
   }
 
   function apply(form, values) {
@@ -120,7 +130,7 @@
       if (status) status.textContent = message || "";
     }
 
-    if (saved && hasWords(saved.values) && !sameValues(saved.values, snapshot(form)) && offer) {
+    if (saved && hasWords(saved.values) && !sameWords(saved.values, snapshot(form)) && offer) {
       pending = saved;
       var when = new Date(saved.savedAt).toLocaleString(pageLang());
       var line = offer.querySelector("[data-draft-text]");
