@@ -17,6 +17,7 @@ import platform
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -64,12 +65,13 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="storyhub-edge-"))
+    port = run.free_port()
     env = {"PATH": os.environ["PATH"], "STORYHUB_CONFIG": "production",
+           "PUBLIC_URL": f"http://127.0.0.1:{port}",
            "SECRET_KEY": secrets.token_urlsafe(32), "STORYHUB_INSTANCE": str(workdir),
            "DATABASE_URL": f"sqlite:///{workdir / 'edge.sqlite3'}"}  # fmt: skip
     run.flask(["db", "upgrade"], env)
     run.flask(["demo", "load"], env)
-    port = run.free_port()
     token = secrets.token_hex(4)
     same_body = STATIC / f"bench-same-body-{token}.html"
     same_wire = STATIC / f"bench-same-wire-{token}.html"
@@ -107,14 +109,16 @@ def main() -> None:
         f"{args.rounds} rounds, the three targets in turn in each round · page body "
         f"{len(body):,} bytes, headers {len(head):,} bytes (static: {len(static_head):,})",
         "",
-        "| target | " + " | ".join(f"round {n + 1}" for n in range(args.rounds)) + " |",
-        "| --- |" + " ---: |" * args.rounds,
+        "| target | " + " | ".join(f"round {n + 1}" for n in range(args.rounds)) + " | median |",
+        "| --- |" + " ---: |" * (args.rounds + 1),
     ]
     for label, figures in results.items():
-        lines.append(f"| {label} | " + " | ".join(f"{r:,.0f} req/s" for r in figures) + " |")
+        cells = [f"{r:,.0f} req/s" for r in [*figures, statistics.median(figures)]]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     for label, figures in list(results.items())[1:]:
         ratios = [t / s for t, s in zip(topic, figures, strict=True)]
-        lines.append(f"| ratio to {label} | " + " | ".join(f"{r:.2f}×" for r in ratios) + " |")
+        cells = [f"{r:.2f}×" for r in [*ratios, statistics.median(ratios)]]
+        lines.append(f"| ratio to {label} | " + " | ".join(cells) + " |")
     text = "\n".join(lines)
     print("\n" + text)
     if not args.no_record:
