@@ -3,11 +3,14 @@
     .venv/bin/python bench/run.py --db sqlite --stories 1000
     .venv/bin/python bench/run.py --db postgresql --stories 100000 --duration 15
     .venv/bin/python bench/run.py --stories 1000000 --keep /tmp/storyhub-1m   # kept for reruns
+    .venv/bin/python bench/run.py --crawl --stories 100000 --keep /tmp/storyhub-100k
 
 Each run builds a fresh database (SQLite file, or a PostgreSQL schema), loads the demo and
 N synthetic stories, starts gunicorn with the production config, measures every target with
 wrk, and appends a table to bench/RESULTS.md. The baseline is /healthz (no database, no
 template): every other figure is shown as a ratio to it, so results compare across machines.
+With --crawl, wrk walks a few thousand distinct public URLs instead (bench/crawl.py), directly
+against gunicorn and through nginx (deploy/run-local), and the slowest URLs are named.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 DIAGNOSIS = "/diagnoses/systemic-sclerosis"
 TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story", "search",
            "topic-1", "diagnosis-1", "submit")  # fmt: skip
+LOAD_BEFORE = os.getloadavg()  # 1, 5, 15 minutes: the machine is shared
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -162,6 +166,19 @@ def main() -> None:
         "--keep", metavar="DIR", help="SQLite: keep the database in DIR and use it again in later "
         "runs with the same --stories (a million stories take minutes to generate)",
     )  # fmt: skip
+    parser.add_argument(
+        "--crawl",
+        action="store_true",
+        help="wrk over --crawl-urls distinct "
+        "public URLs, direct to gunicorn and through deploy/run-local (nginx)",
+    )
+    parser.add_argument("--crawl-urls", type=int, default=3000)
+    parser.add_argument(
+        "--crawl-timing-budget",
+        type=int,
+        default=240,
+        help="seconds for fetching each distinct URL once, alone",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -187,6 +204,9 @@ def main() -> None:
             print(flask(["demo", "generate", "--stories", str(args.stories)], env), flush=True)
             if args.keep:
                 loaded.touch()
+        if args.crawl:
+            run_crawl(args, env, url, port, workdir)
+            return
         rows = []
         with gunicorn(env, port, args):
             story_path = canonical_story_path(port, url)
@@ -228,6 +248,52 @@ def main() -> None:
                 accepted = post["accepted"]
                 rows.append(("POST /submit", post))
     report(args, rows, accepted, stored)
+
+
+def run_crawl(
+    args: argparse.Namespace, env: dict[str, str], url: str, port: int, workdir: Path
+) -> None:
+    """wrk over the crawl list, direct to gunicorn, then through nginx (deploy/run-local)."""
+    import crawl
+
+    rows: list[tuple[str, dict]] = []
+    list_file = workdir / "crawl-urls.txt"
+    with gunicorn(env, port, args):
+        paths = crawl.crawl_paths(port, url, args.crawl_urls)
+        list_file.write_text("\n".join(paths) + "\n")
+        print(f"crawl: {len(paths)} distinct URLs in {list_file}", flush=True)
+        # Each URL once, alone, before any crawl warmed the app's cache for it.
+        slowest, timed = crawl.time_each(port, paths, args.crawl_timing_budget)
+        runs = [crawl.wrk_crawl(port, list_file, args.duration, args.connections)
+                for _ in range(args.rounds)]  # fmt: skip
+        rows.append(("crawl, direct to gunicorn", _median(runs)))
+    nginx_port = free_port()
+    with crawl.run_local(env, nginx_port, workdir / f"run-local-{crawl.nonce()}"):
+        runs = [crawl.wrk_crawl(nginx_port, list_file, args.duration, args.connections)
+                for _ in range(args.rounds)]  # fmt: skip
+        rows.append(("crawl, through nginx (deploy/run-local)", _median(runs)))
+    statuses: dict[int, int] = {}
+    for _ms, status, _path in slowest:
+        statuses[status] = statuses.get(status, 0) + 1
+    extra = [
+        "",
+        f"{len(paths):,} distinct URLs; each fetched once, alone, before the crawl "
+        f"({timed:,} in the {args.crawl_timing_budget} s budget; statuses "
+        + ", ".join(f"{code}: {n:,}" for code, n in sorted(statuses.items()))
+        + f"; median {sorted(ms for ms, _s, _p in slowest)[len(slowest) // 2]:.0f} ms). "
+        "The slowest:",
+        "",
+        "| ms | status | URL |",
+        "| ---: | ---: | --- |",
+        *(f"| {ms:,.0f} | {status} | `{path}` |" for ms, status, path in slowest[:10]),
+    ]
+    report(args, rows, 0, 0, extra)
+
+
+def _median(runs: list[dict]) -> dict:
+    median = sorted(runs, key=lambda run: run["rps"])[len(runs) // 2]
+    median["rounds"] = [round(run["rps"]) for run in runs]
+    return median
 
 
 def measure(args: argparse.Namespace, port: int, path: str, extra: dict) -> dict:
@@ -277,7 +343,11 @@ def server_label(args: argparse.Namespace) -> str:
 
 
 def report(
-    args: argparse.Namespace, rows: list[tuple[str, dict]], accepted: int, stored: int
+    args: argparse.Namespace,
+    rows: list[tuple[str, dict]],
+    accepted: int,
+    stored: int,
+    extra: list[str] | None = None,
 ) -> None:
     baseline = rows[0][1]["rps"] if rows and rows[0][0].startswith("baseline") else None
     lines = [
@@ -286,7 +356,8 @@ def report(
         f"commit {commit()} · "
         f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
         f"{server_label(args)} · wrk 2 threads, {args.connections} connections, "
-        f"{args.rounds} × {args.duration} s per target (median round shown)"
+        f"{args.rounds} × {args.duration} s per target (median round shown) · "
+        f"load average before {' / '.join(f'{n:.1f}' for n in LOAD_BEFORE)}"
         + (" · Redis" if args.redis else ""),
         "",
         "| target | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx/3xx "
@@ -305,7 +376,7 @@ def report(
         lost = "none lost" if stored >= accepted else f"{accepted - stored} LOST"
         lines += ["", f"Submissions (all rounds): {accepted:,} success pages, {stored:,} rows "
                   f"stored ({lost}).", ""]  # fmt: skip
-    text = "\n".join(lines)
+    text = "\n".join(lines + (extra or []))
     print("\n" + text)
     if not args.no_record:
         with RESULTS.open("a", encoding="utf-8") as results:

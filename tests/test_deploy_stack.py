@@ -398,8 +398,14 @@ def test_story_goes_through_the_production_stack(stack: Stack) -> None:
     app_log = stack.log()
     assert re.search(r'^127\.0\.0\.3 .*"POST" 429', app_log, re.M), app_log[-3000:]
     assert not re.search(r'^127\.0\.0\.1 .*"POST"', app_log, re.M)
-    access_log = (stack.state / "nginx-access.log").read_text()
-    assert re.search(r'^127\.0\.0\.3 .*"POST /submit HTTP/1.1" 429', access_log, re.M)
+
+    # nginx writes its access log in batches (at least once a second).
+    def access_log() -> str:
+        return (stack.state / "nginx-access.log").read_text()
+
+    limited = re.compile(r'^127\.0\.0\.3 .*"POST /submit HTTP/1.1" 429', re.M)
+    assert wait_until(lambda: limited.search(access_log()), 10), access_log()[-3000:]
+    access_log = access_log()
     assert token not in access_log and "/my/[token]/withdraw" in access_log
     assert "walker@example.net" not in app_log + access_log
 

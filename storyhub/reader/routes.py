@@ -59,7 +59,7 @@ def stories() -> Any:
     if "page" in request.args:
         # Links from before keyset paging: find where that page started, once.
         args = _filter_args(filters)
-        start = catalog.cursor_at(filters, (page - 1) * _per_page() - 1) if page > 1 else None
+        start = catalog.cursor_after_pages(filters, page - 1, _per_page())
         if start:
             args["after"] = start.encode()
         return redirect(url_for(".stories", **args), 301 if page == 1 else 302)

@@ -913,16 +913,22 @@ def _listing_count(filters: StoryFilters) -> ListingCount:
     return ListingCount(min(count, COUNT_CAP), count > COUNT_CAP)
 
 
-def cursor_at(filters: StoryFilters, position: int) -> Cursor | None:
-    """The cursor of the `position`-th story (0-based) of a listing: turns old ?page= links
-    into keyset links. None when the listing is shorter."""
-    story = db.session.scalar(
-        _filtered(filters)
-        .order_by(Story.published_at.desc(), Story.id.desc())
-        .offset(position)
-        .limit(1)
-    )
-    return Cursor.of(story) if story else None
+def cursor_after_pages(filters: StoryFilters, pages: int, per_page: int) -> Cursor | None:
+    """The cursor of the last story on page `pages` of a listing: turns old ?page= links into
+    keyset links. Walks the keyset a page at a time (no OFFSET: each step reads one page of
+    the newest-first index). None when the listing is shorter."""
+    keys = _filtered(filters).with_only_columns(Story.published_at, Story.id)
+    cursor: Cursor | None = None
+    for _page in range(pages):
+        query = keys if cursor is None else keys.where(_older_than(cursor))
+        rows = db.session.execute(
+            query.order_by(Story.published_at.desc(), Story.id.desc()).limit(per_page)
+        ).all()
+        if len(rows) < per_page:
+            return None
+        published_at, story_id = rows[-1]
+        cursor = Cursor(published_at, story_id)
+    return cursor
 
 
 # --- one story ----------------------------------------------------------------------------
