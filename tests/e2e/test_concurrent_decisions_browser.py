@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
 
 pytestmark = pytest.mark.browser
 

@@ -15,9 +15,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from storyhub.models import UserRole
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.submission_helpers import decide, story_id
-from tests.workbench import ADMIN_EMAIL, PASSWORD, make_user
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.submission import decide, story_id
+from tests.plugins.workbench import ADMIN_EMAIL, PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from storyhub.extensions import db
 from storyhub.models import Story
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.submission_helpers import decide
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.submission import decide
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
 
 pytestmark = pytest.mark.browser
 

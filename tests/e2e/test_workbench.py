@@ -12,8 +12,8 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from storyhub.models import UserRole
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import ADMIN_EMAIL, PASSWORD, SECOND_EMAIL, make_user
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import ADMIN_EMAIL, PASSWORD, SECOND_EMAIL, make_user
 
 pytestmark = pytest.mark.browser
 

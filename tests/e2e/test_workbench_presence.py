@@ -12,8 +12,8 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
 
 pytestmark = pytest.mark.browser
 

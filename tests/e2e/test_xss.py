@@ -15,8 +15,8 @@ from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.sanitize import has_visible_letters
 from storyhub.services.submissions import accept_edits
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value
 from tests.e2e.xss import Watcher, load_payloads
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value
 
 pytestmark = pytest.mark.browser
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import postgres_schema
+from tests.plugins.app import postgres_schema
 
 # They stop the machine's PostgreSQL under everyone's feet: only when asked for explicitly.
 pytestmark = [
