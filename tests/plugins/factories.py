@@ -228,3 +228,10 @@ def make_moderator(app: Flask) -> Callable[..., int]:
             return accounts.create_user(email, password, role).id
 
     return make
+
+
+@pytest.fixture
+def default_diagnosis(make_diagnosis: Callable[..., int]) -> int:
+    """The one diagnosis the story form's default data chooses: all most submission tests need
+    (instead of the whole demo set)."""
+    return make_diagnosis()
