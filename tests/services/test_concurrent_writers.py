@@ -140,7 +140,7 @@ class Scene:
 
 
 @pytest.fixture
-def scene(app: Flask, demo: None, moderator: Any, live_server: str) -> Scene:
+def scene(app: Flask, default_diagnosis, moderator: Any, live_server: str) -> Scene:
     make_user(app, SECOND_EMAIL)
     first, second = Browser(live_server), Browser(live_server)
     first.login(MODERATOR_EMAIL, MODERATOR_PASSWORD)

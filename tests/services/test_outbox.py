@@ -23,7 +23,9 @@ SUBMITTER = "rb.patient@example.net"
 TITLE = "Learning to type again"
 
 
-def test_receipt_is_queued_with_the_story_only_when_an_email_was_given(app, demo, submit):
+def test_receipt_is_queued_with_the_story_only_when_an_email_was_given(
+    app, default_diagnosis, submit
+):
     token = manage_token(submit().get_data(as_text=True))
     (message,) = queued(app)
     sid = story_id(app, TITLE)
@@ -45,7 +47,7 @@ def test_notification_joins_the_callers_transaction(app, demo):
 
 
 def test_outbox_send_delivers_over_smtp_and_forgets_the_text(
-    app, runner, demo, submit, smtp_server
+    app, runner, default_diagnosis, submit, smtp_server
 ):
     token = manage_token(submit().get_data(as_text=True))
     app.config["MAIL_URL"] = smtp_server.url
@@ -65,7 +67,7 @@ def test_outbox_send_delivers_over_smtp_and_forgets_the_text(
     assert len(smtp_server.sink.messages) == 1
 
 
-def test_smtp_down_keeps_the_message_and_it_goes_out_later(app, runner, demo, submit):
+def test_smtp_down_keeps_the_message_and_it_goes_out_later(app, runner, default_diagnosis, submit):
     submit()
     port = free_port()  # nothing listens here: the mail server is down
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
@@ -105,7 +107,7 @@ def test_smtp_down_keeps_the_message_and_it_goes_out_later(app, runner, demo, su
 
 
 def test_decisions_reach_the_author_with_the_moderators_words(
-    app, demo, moderator, submit, smtp_server
+    app, default_diagnosis, moderator, submit, smtp_server
 ):
     submit()
     sid = story_id(app, TITLE)
@@ -135,7 +137,9 @@ def test_decisions_reach_the_author_with_the_moderators_words(
     assert "word for word" in message_body(smtp_server.sink.messages[-1])
 
 
-def test_development_without_mail_url_writes_files(app, runner, demo, submit, tmp_path):
+def test_development_without_mail_url_writes_files(
+    app, runner, default_diagnosis, submit, tmp_path
+):
     token = manage_token(submit().get_data(as_text=True))
     assert app.config["MAIL_URL"] is None
     result = runner.invoke(args=["outbox", "send"])
@@ -148,7 +152,7 @@ def test_development_without_mail_url_writes_files(app, runner, demo, submit, tm
     assert oct(files[0].stat().st_mode & 0o777) == "0o600"
 
 
-def test_production_without_mail_url_keeps_messages_queued(app, runner, demo, submit):
+def test_production_without_mail_url_keeps_messages_queued(app, runner, default_diagnosis, submit):
     submit()
     app.config["MAIL_FILE_FALLBACK"] = False
     result = runner.invoke(args=["outbox", "send"])
@@ -159,7 +163,7 @@ def test_production_without_mail_url_keeps_messages_queued(app, runner, demo, su
     assert "1 message(s) waiting" in runner.invoke(args=["outbox", "status"]).output
 
 
-def test_a_claimed_message_is_not_claimed_twice(app, demo, submit):
+def test_a_claimed_message_is_not_claimed_twice(app, default_diagnosis, submit):
     submit()
     submit(title="Second", email="two@example.net")
     with app.app_context():
@@ -173,7 +177,7 @@ def test_a_claimed_message_is_not_claimed_twice(app, demo, submit):
         assert sorted(outbox._claim(later, 10)) == sorted(first)
 
 
-def test_postgres_senders_skip_rows_locked_by_another(app, demo, submit):
+def test_postgres_senders_skip_rows_locked_by_another(app, default_diagnosis, submit):
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite claims by conditional UPDATE")
@@ -187,7 +191,7 @@ def test_postgres_senders_skip_rows_locked_by_another(app, demo, submit):
         assert len(outbox._claim(utcnow(), 10)) == 1
 
 
-def test_erasure_removes_queued_and_sent_mail(app, client, demo, submit, smtp_server):
+def test_erasure_removes_queued_and_sent_mail(app, client, default_diagnosis, submit, smtp_server):
     from tests.plugins.submission import post_form
 
     token = manage_token(submit().get_data(as_text=True))
@@ -199,7 +203,7 @@ def test_erasure_removes_queued_and_sent_mail(app, client, demo, submit, smtp_se
     assert queued(app) == []
 
 
-def test_addresses_and_tokens_never_reach_the_logs(app, runner, demo, submit, caplog):
+def test_addresses_and_tokens_never_reach_the_logs(app, runner, default_diagnosis, submit, caplog):
     caplog.set_level(logging.DEBUG)
     token = manage_token(submit().get_data(as_text=True))
     app.config["MAIL_URL"] = f"smtp://127.0.0.1:{free_port()}"  # down: warnings get logged

@@ -75,7 +75,9 @@ def test_a_lock_held_by_another_writer_is_a_conflict(app, demo, database_url):
 
 
 @pytest.mark.skipif(is_postgres(), reason="SQLite's file lock; PostgreSQL is covered above")
-def test_an_edit_meeting_a_locked_database_is_409_with_the_text_kept(app, client, demo, submit):
+def test_an_edit_meeting_a_locked_database_is_409_with_the_text_kept(
+    app, client, default_diagnosis, submit
+):
     token = manage_token(submit().get_data(as_text=True))
     page = client.get(f"/my/{token}/edit").get_data(as_text=True)
     fields = form_fields(page, f"/my/{token}/edit")

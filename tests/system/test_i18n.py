@@ -66,7 +66,7 @@ def test_compiled_catalog_matches_its_source(language):
     assert compiled == source, f"run `make translations-compile` for {language}"
 
 
-def test_pages_read_in_each_language(client, demo):
+def test_pages_read_in_each_language(client, default_diagnosis):
     cases = {
         "it": ("Storie recenti", "Racconta la tua storia", "Vai al contenuto"),
         "es": ("Historias recientes", "Comparta su historia", "Saltar al contenido"),
@@ -88,7 +88,9 @@ ITALIAN_BODY = (
 )
 
 
-def test_submitters_read_their_pages_and_mail_in_their_language(app, client, demo, submit):
+def test_submitters_read_their_pages_and_mail_in_their_language(
+    app, client, default_diagnosis, submit
+):
     from tests.plugins.submission import outbox, post_form, submitted_token
 
     token = submitted_token(submit, language="it", title=ITALIAN_TITLE, body=ITALIAN_BODY)
@@ -115,7 +117,7 @@ def test_submitters_read_their_pages_and_mail_in_their_language(app, client, dem
     assert "La tua storia non si può più modificare qui." in edit.get_data(as_text=True)
 
 
-def test_form_script_gets_its_texts_in_the_page_language(client, demo):
+def test_form_script_gets_its_texts_in_the_page_language(client, default_diagnosis):
     html = client.get("/submit?lang=it").get_data(as_text=True)
     # forms.js has no words of its own: the counter, draft and filter texts come from here.
     assert "{count} di {max} caratteri" in html and "Cerca una diagnosi per nome" in html

@@ -157,7 +157,7 @@ def test_redis_store_is_bounded_and_keeps_recently_used_pages(make_app):
 
 def test_a_hit_carries_no_date_of_its_own(make_app):
     """The server dates each response (gunicorn always adds Date): the app adds none, so a
-    hit is not dated twice, nor with the time it was stored (tests/test_proxy_trust.py checks
+    hit is not dated twice, nor with the time it was stored (tests/system/test_proxy_trust.py checks
     the same through gunicorn)."""
     app = make_app()
     client = app.test_client()

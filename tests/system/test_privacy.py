@@ -8,7 +8,7 @@ import urllib.request
 from tests.plugins.forms import manage_token
 
 
-def test_manage_token_is_not_logged_by_the_server(live_server, demo, submit, caplog):
+def test_manage_token_is_not_logged_by_the_server(live_server, default_diagnosis, submit, caplog):
     token = manage_token(submit().get_data(as_text=True))
     with caplog.at_level(logging.INFO, logger="werkzeug"):
         with urllib.request.urlopen(f"{live_server}/my/{token}") as response:
@@ -42,7 +42,9 @@ def test_security_headers_on_pages(client, demo):
         assert headers["Referrer-Policy"]
 
 
-def test_no_email_or_token_in_any_log_record(app, client, demo, moderator, auth, submit, caplog):
+def test_no_email_or_token_in_any_log_record(
+    app, client, default_diagnosis, moderator, auth, submit, caplog
+):
     """Submit, fail validation, moderate and hit errors with every logger at DEBUG."""
     email = "private.patient@example.net"
     with caplog.at_level(logging.DEBUG):

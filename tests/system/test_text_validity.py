@@ -100,7 +100,9 @@ def test_a_name_without_visible_letters_is_refused_with_the_form_kept(client, de
     assert _post_story(client, author_name="李", title="Visible").status_code == 200
 
 
-def test_the_moderator_cannot_publish_an_invisible_name(app, client, demo, moderator, auth):
+def test_the_moderator_cannot_publish_an_invisible_name(
+    app, client, default_diagnosis, moderator, auth
+):
     _post_story(client)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -109,7 +111,7 @@ def test_the_moderator_cannot_publish_an_invisible_name(app, client, demo, moder
     assert "The name needs letters readers can see" in response.get_data(as_text=True)
 
 
-def test_the_largest_legitimate_story_fits_and_a_larger_body_is_a_clear_413(client, demo):
+def test_the_largest_legitimate_story_fits_and_a_larger_body_is_a_clear_413(client):
     # 50,000 four-byte characters: 600 KB once percent-encoded.
     body = ("\U0001d49c" * 99 + " ") * 500
     response = _post_story(client, title="Long", body=body[:50_000])

@@ -35,7 +35,7 @@ def _admin_urls(app) -> list[tuple[str, str]]:
     return urls
 
 
-def test_moderators_get_403_on_every_admin_page(app, client, demo, moderator, auth):
+def test_moderators_get_403_on_every_admin_page(app, client, moderator, auth):
     urls = _admin_urls(app)
     assert len(urls) >= 15
     for method, url in urls:
@@ -46,7 +46,7 @@ def test_moderators_get_403_on_every_admin_page(app, client, demo, moderator, au
     assert "Admin</a>" not in client.get("/moderate/").get_data(as_text=True)
 
 
-def test_admin_invites_a_moderator_who_logs_in(app, admin, demo):
+def test_admin_invites_a_moderator_who_logs_in(app, admin):
     page = admin.get("/admin/users").get_data(as_text=True)
     fields = form_fields(page, "/admin/users")
     fields.update(email="New.Mod@Example.org", role="moderator")
@@ -66,7 +66,7 @@ def test_admin_invites_a_moderator_who_logs_in(app, admin, demo):
     assert "An account for new.mod@example.org already exists." in again.get_data(as_text=True)
 
 
-def test_deactivation_ends_sessions_and_logins(app, admin, demo, moderator):
+def test_deactivation_ends_sessions_and_logins(app, admin, moderator):
     moderator_client = app.test_client()
     login_as(moderator_client, MODERATOR_EMAIL, moderator.password)
     token = csrf_token(admin.get("/admin/users").get_data(as_text=True))
@@ -189,7 +189,7 @@ def test_diagnoses_tree_names_and_no_cycles(app, admin, demo):
         assert db.session.get(Diagnosis, root_id).parent_id is None
 
 
-def test_reject_presets_add_edit_remove(app, admin, demo, moderator):
+def test_reject_presets_add_edit_remove(app, admin, moderator):
     page = admin.get("/admin/reasons").get_data(as_text=True)
     fields = form_fields(page, "/admin/reasons")
     fields.update(

@@ -79,7 +79,7 @@ def _get(client, url: str) -> Any:
     return data
 
 
-def test_index_links_every_collection(client, demo):
+def test_index_links_every_collection(client):
     data = _get(client, "/api/v1/")
     conforms(data, _schema("/"))
     assert data["openapi"] == "http://localhost/api/v1/openapi.json"
@@ -107,7 +107,7 @@ def test_stories_filters_and_cursor_pagination(client, demo):
     assert english[0]["diagnoses"] == giulia["diagnoses"]  # shares its original's
 
 
-def test_bad_parameters_answer_json_errors(client, demo):
+def test_bad_parameters_answer_json_errors(client):
     for url, status in (
         ("/api/v1/stories?cursor=nope", 400),
         ("/api/v1/stories?limit=0", 400),
@@ -175,7 +175,7 @@ def test_openapi_document_is_served_and_covers_every_route(app, client):
     assert routes == documented
 
 
-def test_answers_are_cacheable_and_readable_from_other_sites(client, demo):
+def test_answers_are_cacheable_and_readable_from_other_sites(client):
     response = client.get("/api/v1/stories")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert response.headers["Cache-Control"].startswith("public")

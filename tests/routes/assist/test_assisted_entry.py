@@ -54,7 +54,7 @@ def entry(client, **overrides: object):  # type: ignore[no-untyped-def]
 def test_a_volunteer_enters_a_story_and_the_author_confirms_it_by_email(
     app,
     client,
-    demo,
+    default_diagnosis,
     moderator,
     volunteer,
     smtp_server,
@@ -105,7 +105,7 @@ def test_a_volunteer_enters_a_story_and_the_author_confirms_it_by_email(
 
 
 def test_without_an_address_the_volunteer_records_how_consent_was_given(
-    app, client, demo, moderator, volunteer
+    app, client, default_diagnosis, moderator, volunteer
 ):
     missing = entry(client, email="")
     assert missing.status_code == 400
@@ -120,7 +120,9 @@ def test_without_an_address_the_volunteer_records_how_consent_was_given(
     decide(app, sid, "approve")  # consent recorded: publishable after reading
 
 
-def test_the_queue_shows_who_entered_a_story(app, client, demo, moderator, volunteer, auth):
+def test_the_queue_shows_who_entered_a_story(
+    app, client, default_diagnosis, moderator, volunteer, auth
+):
     entry(client, arrived_by="letter")
     client.post(
         "/logout", data={"csrf_token": csrf_token(client.get("/assist/").get_data(as_text=True))}
@@ -133,14 +135,14 @@ def test_the_queue_shows_who_entered_a_story(app, client, demo, moderator, volun
     assert "waiting for the author's confirmation" in line.group(1)
 
 
-def test_volunteers_only_enter_stories(app, client, demo, volunteer):
+def test_volunteers_only_enter_stories(app, client, default_diagnosis, volunteer):
     assert client.get("/moderate/").status_code == 403
     assert client.get("/admin/").status_code == 403
     page = client.get("/login", follow_redirects=False)
     assert page.status_code == 302 and page.headers["Location"].endswith("/assist/")
 
 
-def test_bad_input_comes_back_with_messages(app, client, demo, volunteer):
+def test_bad_input_comes_back_with_messages(app, client, volunteer):
     response = entry(client, arrived_by="pigeon", email="not an address", title="")
     assert response.status_code == 400
     html = response.get_data(as_text=True)

@@ -42,7 +42,7 @@ def appeal(client, token: str, message: str):  # type: ignore[no-untyped-def]
 def test_an_appeal_goes_to_another_moderator_whose_decision_is_final(
     app,
     client,
-    demo,
+    default_diagnosis,
     moderators,
     submit,
     smtp_server,
@@ -94,7 +94,7 @@ def test_an_appeal_goes_to_another_moderator_whose_decision_is_final(
     ]
 
 
-def test_an_appeal_can_end_in_publication(app, client, demo, moderators, submit, auth):
+def test_an_appeal_can_end_in_publication(app, client, default_diagnosis, moderators, submit, auth):
     token = manage_token(submit().get_data(as_text=True))
     sid = story_id(app, TITLE)
     decide_as(app, FIRST, sid, "reject", reason="Too short.")
@@ -109,7 +109,7 @@ def test_an_appeal_can_end_in_publication(app, client, demo, moderators, submit,
         assert db.session.get(Story, sid).status.value == "published"
 
 
-def test_only_a_rejected_story_can_be_appealed(app, client, demo, submit):
+def test_only_a_rejected_story_can_be_appealed(app, client, default_diagnosis, submit):
     token = manage_token(submit().get_data(as_text=True))
     response = appeal(client, token, "Please look again.")
     assert response.status_code == 302

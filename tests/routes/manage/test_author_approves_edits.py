@@ -92,7 +92,7 @@ def test_which_edits_are_minor(app, before, after, substantive):
 
 
 def test_minor_edits_publish_directly_and_the_review_page_says_so(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     _token, story_id = _submitted(app, submit)
     auth.login()
@@ -111,7 +111,7 @@ def test_minor_edits_publish_directly_and_the_review_page_says_so(
 
 
 def test_substantive_edits_wait_for_the_author_who_accepts(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token, story_id = _submitted(app, submit)
     auth.login()
@@ -177,7 +177,7 @@ def edit_check_fingerprint(story: Story) -> str:
 
 
 def test_the_author_replies_instead_and_the_moderator_reads_it(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token, story_id = _submitted(app, submit)
     auth.login()
@@ -241,7 +241,7 @@ def test_accepting_a_version_that_changed_meanwhile_is_refused(
 
 
 def test_edits_to_a_published_story_go_to_its_author_unless_small(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token, story_id = _submitted(app, submit)
     auth.login()
@@ -266,7 +266,9 @@ def test_edits_to_a_published_story_go_to_its_author_unless_small(
     assert _status(app, story_id) is StoryStatus.PUBLISHED
 
 
-def test_bulk_approval_also_asks_the_author(app, client, demo, moderator, auth, submit):
+def test_bulk_approval_also_asks_the_author(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     _token, story_id = _submitted(app, submit)
     auth.login()
     post_review(client, story_id, "save", body=BODY_HTML_EDIT)
@@ -282,7 +284,9 @@ def test_bulk_approval_also_asks_the_author(app, client, demo, moderator, auth, 
     assert TITLE in awaiting
 
 
-def test_the_author_can_withdraw_instead_of_answering(app, client, demo, moderator, auth, submit):
+def test_the_author_can_withdraw_instead_of_answering(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     token, story_id = _submitted(app, submit)
     auth.login()
     post_review(client, story_id, "approve", body=BODY_HTML_EDIT)

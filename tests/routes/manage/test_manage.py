@@ -32,7 +32,7 @@ def _story(app, sid) -> Story:
         return story
 
 
-def test_manage_page_shows_status_actions_and_stays_private(client, demo, submit):
+def test_manage_page_shows_status_actions_and_stays_private(client, default_diagnosis, submit):
     token = submitted_token(submit)
     response = client.get(f"/my/{token}")
     html = response.get_data(as_text=True)
@@ -77,7 +77,7 @@ def test_edit_while_pending_keeps_it_pending_and_records_the_event(app, client, 
 
 
 def test_edit_after_changes_requested_goes_back_to_the_queue(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token = submitted_token(submit)
     sid = story_id(app, TITLE)
@@ -106,7 +106,9 @@ def test_edit_after_changes_requested_goes_back_to_the_queue(
     assert TITLE in queue
 
 
-def test_edit_with_a_stale_version_keeps_the_text(app, client, demo, moderator, submit):
+def test_edit_with_a_stale_version_keeps_the_text(
+    app, client, default_diagnosis, moderator, submit
+):
     token = submitted_token(submit)
     sid = story_id(app, TITLE)
     page = client.get(f"/my/{token}/edit").get_data(as_text=True)
@@ -171,7 +173,7 @@ def test_published_story_cannot_be_edited_but_gets_updates(app, client, demo, mo
     assert "<time" in story_page.split(f'id="update-{update_id}"')[1]  # dated
 
 
-def test_double_posted_update_makes_one(app, client, demo, moderator, submit):
+def test_double_posted_update_makes_one(app, client, default_diagnosis, moderator, submit):
     token = submitted_token(submit)
     sid = story_id(app, TITLE)
     decide(app, sid, "approve")
@@ -186,7 +188,9 @@ def test_double_posted_update_makes_one(app, client, demo, moderator, submit):
     assert count == 1
 
 
-def test_withdraw_needs_confirmation_and_hides_the_story(app, client, demo, moderator, submit):
+def test_withdraw_needs_confirmation_and_hides_the_story(
+    app, client, default_diagnosis, moderator, submit
+):
     token = submitted_token(submit)
     sid = story_id(app, TITLE)
     decide(app, sid, "approve")
@@ -203,7 +207,9 @@ def test_withdraw_needs_confirmation_and_hides_the_story(app, client, demo, mode
     assert "Withdrawn by you" in client.get(f"/my/{token}").get_data(as_text=True)
 
 
-def test_erasure_needs_confirmation_then_wipes_everything(app, client, demo, moderator, submit):
+def test_erasure_needs_confirmation_then_wipes_everything(
+    app, client, default_diagnosis, moderator, submit
+):
     token = submitted_token(submit, email="erase.me@example.net")
     sid = story_id(app, TITLE)
     with app.app_context():
@@ -231,7 +237,7 @@ def test_erasure_needs_confirmation_then_wipes_everything(app, client, demo, mod
     assert "Erased" in page and "Learning to type" not in page
 
 
-def test_expired_csrf_on_edit_keeps_the_text(app, client, demo, submit):
+def test_expired_csrf_on_edit_keeps_the_text(app, client, default_diagnosis, submit):
     token = submitted_token(submit)
     response = client.post(
         f"/my/{token}/edit",
@@ -253,7 +259,7 @@ def test_expired_csrf_on_edit_keeps_the_text(app, client, demo, submit):
     assert "Save changes" in html
 
 
-def test_server_error_while_saving_an_edit_keeps_the_text(app, client, demo, submit):
+def test_server_error_while_saving_an_edit_keeps_the_text(app, client, default_diagnosis, submit):
     token = submitted_token(submit)
     from tests.plugins.submission import form_fields
 

@@ -37,7 +37,7 @@ def _decided(app, client, moderator, auth, submit) -> tuple[int, int]:
 
 
 def test_log_lists_decisions_with_actor_states_and_reason(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     first, second = _decided(app, client, moderator, auth, submit)
     html = client.get("/moderate/log").get_data(as_text=True)
@@ -51,7 +51,7 @@ def test_log_lists_decisions_with_actor_states_and_reason(
     assert any(f"#{first} First submit new → pending submitter / system" in r for r in rows)
 
 
-def test_viewing_writes_nothing_to_the_log(app, client, demo, moderator, auth, submit):
+def test_viewing_writes_nothing_to_the_log(app, client, default_diagnosis, moderator, auth, submit):
     first, _ = _decided(app, client, moderator, auth, submit)
     before = event_count(app)
     client.get("/moderate/")
@@ -61,7 +61,7 @@ def test_viewing_writes_nothing_to_the_log(app, client, demo, moderator, auth, s
     assert event_count(app) == before
 
 
-def test_log_filters(app, client, demo, moderator, auth, submit):
+def test_log_filters(app, client, default_diagnosis, moderator, auth, submit):
     first, second = _decided(app, client, moderator, auth, submit)
     second_mod = make_user(app, SECOND_EMAIL)
     other = app.test_client()
@@ -99,7 +99,7 @@ def test_log_filters(app, client, demo, moderator, auth, submit):
     )
 
 
-def test_log_pages_newest_first(app, client, demo, moderator, auth, submit):
+def test_log_pages_newest_first(app, client, default_diagnosis, moderator, auth, submit):
     _decided(app, client, moderator, auth, submit)
     app.config["LOG_PAGE_SIZE"] = 3
     seen: list[str] = []

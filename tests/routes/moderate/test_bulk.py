@@ -62,7 +62,7 @@ def test_bulk_approve_onto_a_topic(app, client, demo, moderator, auth, submit, n
 
 
 def test_partial_failures_are_reported_per_story(
-    app, client, demo, moderator, auth, submit, notices
+    app, client, default_diagnosis, moderator, auth, submit, notices
 ):
     ok, stale, no_diagnosis = _three(app, submit)
     auth.login()
@@ -88,7 +88,9 @@ def test_partial_failures_are_reported_per_story(
         assert db.session.get(Story, no_diagnosis).status is StoryStatus.PENDING
 
 
-def test_bulk_reject_with_one_reason(app, client, demo, moderator, auth, submit, notices):
+def test_bulk_reject_with_one_reason(
+    app, client, default_diagnosis, moderator, auth, submit, notices
+):
     ids = _three(app, submit)
     with app.app_context():
         preset = RejectReason(label="Not a story", text="This reads as a question, not a story.")

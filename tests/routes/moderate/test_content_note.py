@@ -22,7 +22,7 @@ def _published(app, submit, **choices) -> int:
 
 
 def test_a_note_comes_first_and_the_text_is_one_click_away(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     story_id = _published(app, submit, consent_syndicate="y")
     reader = app.test_client()
@@ -71,7 +71,7 @@ def test_a_note_comes_first_and_the_text_is_one_click_away(
 
 
 def test_a_note_can_be_set_while_approving_and_is_limited(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     submit()
     story_id = story_id_by_title(app, TITLE)

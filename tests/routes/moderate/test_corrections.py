@@ -79,7 +79,7 @@ def test_a_correction_is_a_revision_with_its_reason_shown_to_the_author(
 
 
 def test_corrections_are_minor_a_published_story_stays_published(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     _mislabelled(submit)
     sid = _story(app).id
@@ -99,7 +99,9 @@ def test_corrections_are_minor_a_published_story_stays_published(
     assert "Written by a caregiver" in page
 
 
-def test_the_language_flag_corrects_in_one_click(app, client, demo, moderator, auth, submit):
+def test_the_language_flag_corrects_in_one_click(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     token = _mislabelled(submit)
     sid = _story(app).id
     auth.login()
@@ -125,7 +127,9 @@ def test_the_language_flag_corrects_in_one_click(app, client, demo, moderator, a
     assert "The text is written in English." in mine
 
 
-def test_the_author_switches_to_the_detected_language_in_one_click(app, client, demo, submit):
+def test_the_author_switches_to_the_detected_language_in_one_click(
+    app, client, default_diagnosis, submit
+):
     token = _mislabelled(submit)
     mine = client.get(f"/my/{token}").get_data(as_text=True)
     assert "reads like english" in mine.lower()
@@ -139,7 +143,9 @@ def test_the_author_switches_to_the_detected_language_in_one_click(app, client, 
     assert "Switch to" not in client.get(f"/my/{token}").get_data(as_text=True)
 
 
-def test_the_language_question_on_the_form_answers_in_one_click(app, client, demo, submit):
+def test_the_language_question_on_the_form_answers_in_one_click(
+    app, client, default_diagnosis, submit
+):
     asked = submit(language="it", body=ENGLISH_BODY).get_data(as_text=True)
     assert 'name="switch_language" value="en"' in asked
     assert "it is in english: send it as english" in asked.lower()
@@ -149,7 +155,9 @@ def test_the_language_question_on_the_form_answers_in_one_click(app, client, dem
     assert (story.language, story.detected_language) == ("en", None)
 
 
-def test_bad_corrections_are_refused_next_to_the_field(app, client, demo, moderator, auth, submit):
+def test_bad_corrections_are_refused_next_to_the_field(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     _mislabelled(submit)
     sid = _story(app).id
     auth.login()

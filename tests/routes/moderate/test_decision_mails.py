@@ -16,7 +16,7 @@ TITLE = "Learning to type again"
 def test_changes_requested_mail_says_what_to_do_and_its_link_opens_the_page(
     app,
     client,
-    demo,
+    default_diagnosis,
     moderator,
     submit,
     smtp_server,
@@ -38,7 +38,7 @@ def test_changes_requested_mail_says_what_to_do_and_its_link_opens_the_page(
 def test_each_decision_mail_has_a_private_link_and_a_next_step(
     app,
     client,
-    demo,
+    default_diagnosis,
     moderator,
     submit,
     smtp_server,
@@ -61,7 +61,7 @@ def test_each_decision_mail_has_a_private_link_and_a_next_step(
     )
 
 
-def test_mail_is_in_the_storys_language(app, demo, moderator, submit, smtp_server):
+def test_mail_is_in_the_storys_language(app, default_diagnosis, moderator, submit, smtp_server):
     submit(
         language="it",
         title="Le mie mani in inverno",
@@ -81,7 +81,7 @@ def test_a_mailed_link_ends_when_the_author_opens_a_link_sent_again(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     moderator,
     submit,
     smtp_server,
@@ -96,7 +96,9 @@ def test_a_mailed_link_ends_when_the_author_opens_a_link_sent_again(
     assert client.get(mailed).status_code == 404
 
 
-def test_a_tampered_mailed_link_is_not_found(app, client, demo, moderator, submit, smtp_server):
+def test_a_tampered_mailed_link_is_not_found(
+    app, client, default_diagnosis, moderator, submit, smtp_server
+):
     submit()
     decide(app, story_id(app, TITLE), "approve")
     mailed = private_link(message_body(delivered(app, smtp_server)[-1]))
@@ -106,7 +108,7 @@ def test_a_tampered_mailed_link_is_not_found(app, client, demo, moderator, submi
     assert client.get("/my/" + "x." * 60).status_code == 404
 
 
-def test_the_receipt_offers_the_link_in_a_field_to_copy(client, demo, submit):
+def test_the_receipt_offers_the_link_in_a_field_to_copy(client, default_diagnosis, submit):
     html = submit().get_data(as_text=True)
     token = manage_token(html)
     field = re.search(r'<input id="manage-link-field"[^>]*>', html)

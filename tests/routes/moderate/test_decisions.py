@@ -56,7 +56,7 @@ def test_approve_with_topics_and_diagnoses(app, client, demo, moderator, auth, s
 
 
 def test_reject_with_preset_and_free_text_reaches_the_author(
-    app, client, demo, moderator, auth, submit, notices
+    app, client, default_diagnosis, moderator, auth, submit, notices
 ):
     token = manage_token(submit().get_data(as_text=True))
     story_id = story_id_by_title(app, TITLE)
@@ -77,7 +77,7 @@ def test_reject_with_preset_and_free_text_reaches_the_author(
 
 
 def test_reject_with_a_preset_alone_and_without_anything(
-    app, client, demo, moderator, auth, submit, notices
+    app, client, default_diagnosis, moderator, auth, submit, notices
 ):
     submit()
     story_id = story_id_by_title(app, TITLE)
@@ -123,7 +123,7 @@ def test_request_changes_then_unpublish_and_republish(
 
 
 def test_erase_wipes_text_personal_data_and_revisions(
-    app, client, demo, moderator, auth, submit, notices
+    app, client, default_diagnosis, moderator, auth, submit, notices
 ):
     submit()
     story_id = story_id_by_title(app, TITLE)
@@ -155,7 +155,7 @@ def test_erase_wipes_text_personal_data_and_revisions(
     assert f'action="/moderate/stories/{story_id}/erase"' not in review
 
 
-def test_erase_checks_the_version(app, client, demo, moderator, auth, submit, notices):
+def test_erase_checks_the_version(app, client, default_diagnosis, moderator, auth, submit, notices):
     submit()
     story_id = story_id_by_title(app, TITLE)
     auth.login()
@@ -170,7 +170,9 @@ def test_erase_checks_the_version(app, client, demo, moderator, auth, submit, no
         assert db.session.get(Story, story_id).status is StoryStatus.PUBLISHED
 
 
-def test_a_decision_on_another_state_is_refused(app, client, demo, moderator, auth, submit):
+def test_a_decision_on_another_state_is_refused(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit()
     story_id = story_id_by_title(app, TITLE)
     auth.login()
@@ -184,7 +186,7 @@ def test_a_decision_on_another_state_is_refused(app, client, demo, moderator, au
     assert "Choose one of the buttons." in forged.get_data(as_text=True)
 
 
-def test_no_csrf_token_no_decision(app, client, demo, moderator, auth, submit):
+def test_no_csrf_token_no_decision(app, client, default_diagnosis, moderator, auth, submit):
     submit()
     story_id = story_id_by_title(app, TITLE)
     auth.login()

@@ -20,7 +20,7 @@ from tests.services.test_concurrent_writers import ALLOWED, ROUNDS, Browser, Sce
 
 
 @pytest.fixture
-def scene(app: Flask, demo: None, moderator: Any, live_server: str) -> Scene:
+def scene(app: Flask, default_diagnosis, moderator: Any, live_server: str) -> Scene:
     moderator_browser = Browser(live_server)
     moderator_browser.login(MODERATOR_EMAIL, MODERATOR_PASSWORD)
     # The second browser is unused: both requests come from the same moderator's session.

@@ -24,7 +24,7 @@ BODY = (
 
 
 @pytest.fixture
-def story_id(app, demo, submit, auth, moderator) -> int:
+def story_id(app, default_diagnosis, submit, auth, moderator) -> int:
     app.config["IDENTIFIER_CHECK"] = True
     manage_token(submit(body=BODY, country="GB", confirm_identifiable="y").get_data(as_text=True))
     auth.login()
@@ -131,7 +131,7 @@ def test_redaction_needs_a_moderator(app, client, story_id):
     assert body_text(app, story_id).startswith("My husband John")
 
 
-def test_no_section_when_nothing_is_found(app, demo, submit, auth, moderator, client):
+def test_no_section_when_nothing_is_found(app, default_diagnosis, submit, auth, moderator, client):
     app.config["IDENTIFIER_CHECK"] = True
     manage_token(submit(body="Typing became slow.\n\nNow I use dictation.").get_data(as_text=True))
     auth.login()

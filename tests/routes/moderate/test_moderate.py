@@ -37,7 +37,7 @@ def _decide(client, story_id, action, **overrides):
     return client.post(f"/moderate/stories/{story_id}", data=data)
 
 
-def test_moderation_needs_login(client, demo):
+def test_moderation_needs_login(client):
     response = client.get("/moderate/")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
@@ -96,7 +96,9 @@ def test_approve_onto_topic_shows_teaser(app, client, demo, moderator, auth, sub
         assert events[1].actor.email == MODERATOR_EMAIL
 
 
-def test_reject_requires_reason_and_keeps_edits(app, client, demo, moderator, auth, submit):
+def test_reject_requires_reason_and_keeps_edits(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit()
     story_id = _pending_id(app)
     auth.login()
@@ -114,7 +116,9 @@ def test_reject_requires_reason_and_keeps_edits(app, client, demo, moderator, au
     assert client.get(f"/stories/{story_id}").status_code == 404
 
 
-def test_request_changes_message_reaches_manage_link(app, client, demo, moderator, auth, submit):
+def test_request_changes_message_reaches_manage_link(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     from tests.plugins.forms import manage_token
 
     token = manage_token(submit().get_data(as_text=True))
@@ -126,7 +130,9 @@ def test_request_changes_message_reaches_manage_link(app, client, demo, moderato
     assert "Please remove the surname." in html
 
 
-def test_stale_version_is_refused_and_edits_are_kept(app, client, demo, moderator, auth, submit):
+def test_stale_version_is_refused_and_edits_are_kept(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit()
     story_id = _pending_id(app)
     auth.login()
@@ -152,7 +158,9 @@ def test_stale_version_is_refused_and_edits_are_kept(app, client, demo, moderato
         assert db.session.get(Story, story_id).status is StoryStatus.CHANGES_REQUESTED
 
 
-def test_moderator_text_is_plain_and_never_markup(app, client, demo, moderator, auth, submit):
+def test_moderator_text_is_plain_and_never_markup(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     """Moderators edit the author's plain text (issue 15): typed markup is shown as text,
     URLs become links by the one sanitising policy."""
     submit()
@@ -172,7 +180,7 @@ def test_moderator_text_is_plain_and_never_markup(app, client, demo, moderator, 
     assert 'href="https://ok.example.org" rel="nofollow ugc noopener"' in html
 
 
-def test_unpublish_hides_story(app, client, demo, moderator, auth, submit):
+def test_unpublish_hides_story(app, client, default_diagnosis, moderator, auth, submit):
     submit()
     story_id = _pending_id(app)
     auth.login()
@@ -203,7 +211,9 @@ def test_review_form_starts_with_the_submitted_diagnoses(
     assert not re.search(r'<input checked[^>]*name="diagnoses"[^>]*value="morphea"', html)
 
 
-def test_approving_without_a_diagnosis_is_refused(app, client, demo, moderator, auth, submit):
+def test_approving_without_a_diagnosis_is_refused(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit()
     story_id = _pending_id(app)
     auth.login()

@@ -123,7 +123,7 @@ def test_keyset_pages_cover_every_story_once(app, client, demo, moderator, auth,
     ]
 
 
-def test_bad_filters_answer_400_not_500(client, demo, moderator, auth):
+def test_bad_filters_answer_400_not_500(client, moderator, auth):
     auth.login()
     for query in (
         "state=bogus",
@@ -139,7 +139,7 @@ def test_bad_filters_answer_400_not_500(client, demo, moderator, auth):
         assert "<script>" not in response.get_data(as_text=True)
 
 
-def test_unknown_cursor_and_empty_tab(client, demo, moderator, auth):
+def test_unknown_cursor_and_empty_tab(client, moderator, auth):
     auth.login()
     html = client.get("/moderate/?state=withdrawn&after=424242").get_data(as_text=True)
     assert "Nothing here." in html

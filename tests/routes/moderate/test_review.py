@@ -98,7 +98,7 @@ def test_save_edits_keeps_a_revision_and_decides_nothing(
     assert "as first submitted" in page
 
 
-def test_saving_nothing_changes_nothing(app, client, demo, moderator, auth, submit):
+def test_saving_nothing_changes_nothing(app, client, default_diagnosis, moderator, auth, submit):
     submit(body=BODY)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -110,7 +110,9 @@ def test_saving_nothing_changes_nothing(app, client, demo, moderator, auth, subm
         assert db.session.get(Story, story_id).version == 1
 
 
-def test_diff_shows_submitted_markup_as_text(app, client, demo, moderator, auth, submit):
+def test_diff_shows_submitted_markup_as_text(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(body='I wrote <script>alert("x")</script> and <b onmouseover="y()">bold</b> here.')
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -121,7 +123,9 @@ def test_diff_shows_submitted_markup_as_text(app, client, demo, moderator, auth,
     assert "<ins>carefully</ins>" in html
 
 
-def test_moderator_text_is_plain_when_saved(app, client, demo, moderator, auth, submit):
+def test_moderator_text_is_plain_when_saved(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(body=BODY)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -132,7 +136,9 @@ def test_moderator_text_is_plain_when_saved(app, client, demo, moderator, auth, 
     assert "&lt;h4&gt;Later&lt;/h4&gt;" in html  # what was typed, shown as typed
 
 
-def test_emptied_fields_come_back_with_messages(app, client, demo, moderator, auth, submit):
+def test_emptied_fields_come_back_with_messages(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(body=BODY)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -143,7 +149,7 @@ def test_emptied_fields_come_back_with_messages(app, client, demo, moderator, au
     assert "Kept body" in html
 
 
-def test_rejected_story_cannot_be_edited(app, client, demo, moderator, auth, submit):
+def test_rejected_story_cannot_be_edited(app, client, default_diagnosis, moderator, auth, submit):
     submit(body=BODY)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()

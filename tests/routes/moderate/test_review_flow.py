@@ -27,7 +27,9 @@ def _three(submit, **overrides) -> None:
         submit(title=f"Queue story {number}", body=BODY, **overrides)
 
 
-def test_approve_and_next_stays_in_the_filtered_tab(app, client, demo, moderator, auth, submit):
+def test_approve_and_next_stays_in_the_filtered_tab(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     _three(submit, language="en")
     submit(title="An Italian one", language="it", body=BODY, confirm_language="y")
     first, second = (story_id_by_title(app, f"Queue story {n}") for n in (0, 1))
@@ -60,7 +62,9 @@ def _form(client, story_id, query=""):
     return form_fields(html, f"/moderate/stories/{story_id}{query}")
 
 
-def test_after_the_last_story_the_tab_says_so(app, client, demo, moderator, auth, submit):
+def test_after_the_last_story_the_tab_says_so(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(title="Only story", body=BODY, language="es", confirm_language="y")
     only = story_id_by_title(app, "Only story")
     auth.login()
@@ -97,7 +101,9 @@ def test_skip_releases_the_claim_and_opens_the_next(app, client, demo, moderator
     assert second
 
 
-def test_the_queue_poll_reports_presence_and_decisions(app, client, demo, moderator, auth, submit):
+def test_the_queue_poll_reports_presence_and_decisions(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     _three(submit)
     first, second = (story_id_by_title(app, f"Queue story {n}") for n in (0, 1))
     make_user(app, SECOND_EMAIL)

@@ -22,7 +22,9 @@ def _textarea(page: str) -> str:
     return htmllib.unescape(match.group(1))
 
 
-def test_the_text_field_holds_the_authors_plain_text(app, client, demo, moderator, auth, submit):
+def test_the_text_field_holds_the_authors_plain_text(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(body=BODY)
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()
@@ -63,7 +65,9 @@ def test_an_edited_text_is_stored_as_html_by_the_one_policy(
     assert _textarea(page) == edited  # back as the same plain text
 
 
-def test_the_preview_reads_as_readers_will_see_it(app, client, demo, moderator, auth, submit):
+def test_the_preview_reads_as_readers_will_see_it(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(body=BODY, relation="caregiver")
     story_id = story_id_by_title(app, "Learning to type again")
     auth.login()

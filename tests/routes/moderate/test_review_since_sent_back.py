@@ -37,7 +37,7 @@ def _resubmit(app, token: str, body: str) -> None:
 
 
 def test_a_resubmission_shows_what_changed_since_the_moderator_sent_it_back(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token = manage_token(submit().get_data(as_text=True))
     story_id = story_id_by_title(app, TITLE)
@@ -69,7 +69,7 @@ def test_a_resubmission_shows_what_changed_since_the_moderator_sent_it_back(
 
 
 def test_a_second_sending_back_compares_with_the_second_version(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token = manage_token(submit().get_data(as_text=True))
     story_id = story_id_by_title(app, TITLE)
@@ -90,7 +90,7 @@ def test_a_second_sending_back_compares_with_the_second_version(
 
 
 def test_a_reply_to_edits_sent_to_the_author_says_nothing_changed(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     token = manage_token(submit().get_data(as_text=True))
     story_id = story_id_by_title(app, TITLE)

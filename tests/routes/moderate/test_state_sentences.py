@@ -13,7 +13,9 @@ def review_and(client, sid: int, action: str, reason: str = ""):  # type: ignore
     return client.get(response.headers["Location"])
 
 
-def test_each_decision_is_said_as_a_sentence(app, client, demo, moderator, auth, submit):
+def test_each_decision_is_said_as_a_sentence(
+    app, client, default_diagnosis, moderator, auth, submit
+):
     submit(title="First story here")
     submit(title="Second story here", email="second@example.net")
     auth.login()

@@ -63,7 +63,7 @@ def test_accents_are_ignored_and_kept(app, demo, submit):
     }
 
 
-def test_words_must_start_with_the_keyword(app, demo, submit):
+def test_words_must_start_with_the_keyword(app, default_diagnosis, submit):
     submit(title="Plain", body="My cousin loves the Calcutta food market and the local music.")
     assert _suggested(app, story_id_by_title(app, "Plain")) == {}
 

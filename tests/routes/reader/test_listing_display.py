@@ -27,7 +27,7 @@ def test_a_filtered_listing_says_what_it_lists_and_how_many(client, demo):
     assert '<p class="listing-count">6 stories</p>' in everything
 
 
-def test_active_filters_are_chips_that_remove_themselves(client, demo):
+def test_active_filters_are_chips_that_remove_themselves(client):
     text = _text(client, "/stories/?language=it&country=IT")
     chips = text[text.index('<ul class="chips"') :]
     chips = chips[: chips.index("</ul>")]

@@ -54,7 +54,9 @@ def _change(client, token: str, purpose: str, give: bool, version: int | None = 
     return client.post(f"/my/{token}/consent", data=data)
 
 
-def test_each_consent_is_recorded_with_text_version_wording_and_language(app, client, demo, submit):
+def test_each_consent_is_recorded_with_text_version_wording_and_language(
+    app, client, default_diagnosis, submit
+):
     # Nothing optional ticked: only the consent to publish on the site.
     submit()
     story_id = story_id_by_title(app, TITLE)
@@ -89,7 +91,7 @@ def test_each_consent_is_recorded_with_text_version_wording_and_language(app, cl
     ]
 
 
-def test_the_form_shows_exactly_the_recorded_wordings(client, demo):
+def test_the_form_shows_exactly_the_recorded_wordings(client, default_diagnosis):
     page = unescape(client.get("/submit").get_data(as_text=True))
     for name, wording in (
         ("consent_publish", consents.PUBLISH_WORDING),
@@ -157,7 +159,7 @@ def test_withdrawing_syndication_takes_it_out_of_feeds_and_api_at_once(
 
 
 def test_without_syndication_consent_a_story_never_reaches_feeds_or_api(
-    app, client, demo, moderator, submit
+    app, client, default_diagnosis, moderator, submit
 ):
     _token, story_id = _published(app, submit, moderator)
     assert client.get(f"/stories/{story_id}", follow_redirects=True).status_code == 200
@@ -166,7 +168,7 @@ def test_without_syndication_consent_a_story_never_reaches_feeds_or_api(
 
 
 def test_withdrawal_always_goes_through_but_giving_again_checks_the_version(
-    app, client, demo, moderator, submit
+    app, client, default_diagnosis, moderator, submit
 ):
     token, story_id = _published(app, submit, moderator, consent_syndicate="y")
     with app.app_context():
@@ -209,7 +211,7 @@ def _translation_of(app, story_id: int, language: str = "it") -> int:
 
 
 def test_withdrawing_translation_consent_refuses_kindly_and_hides_translations(
-    app, client, demo, moderator, submit
+    app, client, default_diagnosis, moderator, submit
 ):
     token, story_id = _published(app, submit, moderator, consent_translate="y")
     translation_id = _translation_of(app, story_id)
@@ -271,7 +273,7 @@ def test_author_edits_tie_the_consents_to_the_new_text(app, client, demo, submit
     assert rows[0].text_version != now  # the first records keep the text they were given for
 
 
-def test_erasure_ends_every_consent_but_keeps_the_records(app, client, demo, submit):
+def test_erasure_ends_every_consent_but_keeps_the_records(app, client, default_diagnosis, submit):
     token = manage_token(submit(consent_translate="y").get_data(as_text=True))
     story_id = story_id_by_title(app, TITLE)
     page = client.get(f"/my/{token}/erase").get_data(as_text=True)
@@ -280,7 +282,7 @@ def test_erasure_ends_every_consent_but_keeps_the_records(app, client, demo, sub
     assert len(rows) == 2 and all(r.withdrawn_at is not None for r in rows)
 
 
-def test_manage_page_lists_the_choices(app, client, demo, moderator, submit):
+def test_manage_page_lists_the_choices(app, client, default_diagnosis, moderator, submit):
     token, _story_id = _published(app, submit, moderator, consent_translate="y")
     page = client.get(f"/my/{token}").get_data(as_text=True)
     assert "Your choices" in page

@@ -62,7 +62,9 @@ def test_the_phrase_list_is_a_reviewable_data_file():
         assert not entry["url"] or entry["url"].startswith("https://")
 
 
-def test_distress_shows_help_at_once_and_reads_first(app, client, demo, submit, moderator, auth):
+def test_distress_shows_help_at_once_and_reads_first(
+    app, client, default_diagnosis, submit, moderator, auth
+):
     calm = submit(title="An ordinary story")
     assert "You are not alone" not in calm.get_data(as_text=True)
     response = submit(title="Heavy nights", body=DISTRESSED, country="IT")
@@ -85,7 +87,7 @@ def test_distress_shows_help_at_once_and_reads_first(app, client, demo, submit, 
     assert "Read first: words of distress" in queue
 
 
-def test_a_country_without_helplines_gets_general_advice(app, demo, submit):
+def test_a_country_without_helplines_gets_general_advice(app, default_diagnosis, submit):
     html = unescape(
         submit(title="Heavy nights", body=DISTRESSED, country="MT").get_data(as_text=True)
     )
@@ -93,7 +95,7 @@ def test_a_country_without_helplines_gets_general_advice(app, demo, submit):
     assert "you can reach" not in html
 
 
-def test_updates_and_edits_are_checked_too(app, client, demo, submit, moderator):
+def test_updates_and_edits_are_checked_too(app, client, default_diagnosis, submit, moderator):
     token = manage_token(submit().get_data(as_text=True))
     story_id = story_id_by_title(app, "Learning to type again")
     page = client.get(f"/my/{token}/edit").get_data(as_text=True)
@@ -107,7 +109,7 @@ def test_updates_and_edits_are_checked_too(app, client, demo, submit, moderator)
 
 
 def test_queue_pages_walk_priority_stories_first_then_the_others(
-    app, client, demo, submit, moderator, auth
+    app, client, default_diagnosis, submit, moderator, auth
 ):
     app.config["QUEUE_PAGE_SIZE"] = 2
     titles = [f"Story number {n}" for n in range(5)]
@@ -124,7 +126,7 @@ def test_queue_pages_walk_priority_stories_first_then_the_others(
     assert sorted(seen) == sorted(titles) and len(seen) == len(set(seen))
 
 
-def test_admins_keep_the_helplines(app, client, demo, submit, moderator, auth):
+def test_admins_keep_the_helplines(app, client, default_diagnosis, submit, moderator, auth):
     auth.login()
     assert client.get("/admin/helplines").status_code == 403  # moderators cannot
     admin = app.test_client()

@@ -59,7 +59,7 @@ def test_language_names_are_found_in_english_and_the_ui_language(app):
         assert find_language("Klingonese of the moon") is None
 
 
-def test_common_languages_come_first_in_their_own_group(client, demo):
+def test_common_languages_come_first_in_their_own_group(client, default_diagnosis):
     html = client.get("/submit").get_data(as_text=True)
     common = html.index('<optgroup label="Common languages">')
     others = html.index('<optgroup label="All languages">')
@@ -68,7 +68,7 @@ def test_common_languages_come_first_in_their_own_group(client, demo):
     assert 'name="language_other"' in html
 
 
-def test_any_language_can_be_typed_or_posted(app, client, demo, submit):
+def test_any_language_can_be_typed_or_posted(app, client, default_diagnosis, submit):
     assert submit(language="", language_other="Swiss German").status_code == 200
     with app.app_context():
         languages = set(db.session.scalars(sa.select(Story.language)))
@@ -88,7 +88,7 @@ def story_by_language(app, title: str) -> str:
 
 
 def test_text_in_another_language_asks_once_then_is_flagged(
-    app, client, demo, moderator, auth, submit
+    app, client, default_diagnosis, moderator, auth, submit
 ):
     response = submit(language="it", body=ENGLISH_BODY)
     html = response.get_data(as_text=True)
@@ -111,7 +111,7 @@ def test_text_in_another_language_asks_once_then_is_flagged(
     assert "Language? Chosen Italian, reads like English" in queue
 
 
-def test_language_check_stays_quiet_when_unsure(app, client, demo, submit):
+def test_language_check_stays_quiet_when_unsure(app, client, default_diagnosis, submit):
     assert "reads like" not in submit(language="it", body="Short and English, this.").get_data(
         as_text=True
     )
@@ -163,7 +163,7 @@ def test_translation_and_edit_ask_about_the_language_too(app, client, demo, mode
     assert ITALIAN_BODY in html
 
 
-def test_errors_are_summarised_at_the_top_with_links_to_fields(client, demo, submit):
+def test_errors_are_summarised_at_the_top_with_links_to_fields(client, default_diagnosis, submit):
     html = submit(title="", diagnoses=[], consent_publish="").get_data(as_text=True)
     start = html.index('class="summary problems"')
     summary = html[start : html.index("<form", start)]
@@ -174,7 +174,7 @@ def test_errors_are_summarised_at_the_top_with_links_to_fields(client, demo, sub
     assert re.search(r'<input aria-describedby="title-hint title-error" aria-invalid="true"', html)
 
 
-def test_limits_are_explained_but_never_enforced_by_cutting_text(client, demo):
+def test_limits_are_explained_but_never_enforced_by_cutting_text(client, default_diagnosis):
     html = client.get("/submit").get_data(as_text=True)
     title = re.search(r'<input[^>]*id="title"[^>]*>', html).group(0)
     body = re.search(r'<textarea[^>]*id="body"[^>]*>', html).group(0)
@@ -186,7 +186,7 @@ def test_limits_are_explained_but_never_enforced_by_cutting_text(client, demo):
     assert "<script>" not in html and "style=" not in html  # the CSP allows neither
 
 
-def test_story_survives_a_server_error(app, client, demo, submit):
+def test_story_survives_a_server_error(app, client, default_diagnosis, submit):
     with app.app_context():  # a real failure: the outbox table is gone
         db.session.execute(sa.text("DROP TABLE outbox_messages"))
         db.session.commit()
@@ -199,12 +199,14 @@ def test_story_survives_a_server_error(app, client, demo, submit):
     assert _count(app) == 0
 
 
-def test_received_page_clears_the_browser_draft(client, demo, submit):
+def test_received_page_clears_the_browser_draft(client, default_diagnosis, submit):
     html = submit().get_data(as_text=True)
     assert 'data-clear-draft="submit"' in html
 
 
-def test_published_update_and_language_flag_for_updates(app, client, demo, moderator, submit):
+def test_published_update_and_language_flag_for_updates(
+    app, client, default_diagnosis, moderator, submit
+):
     token = submitted_token(submit)
     sid = story_id(app, "Learning to type again")
     decide(app, sid, "approve")

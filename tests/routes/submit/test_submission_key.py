@@ -25,7 +25,7 @@ def _stories(app, title: str) -> list[Story]:
         return list(db.session.scalars(sa.select(Story).filter_by(title=title)))
 
 
-def test_a_double_click_and_a_reload_get_the_same_receipt(app, client, demo):
+def test_a_double_click_and_a_reload_get_the_same_receipt(app, client, default_diagnosis):
     data = _form_data(client, title="Pressed twice")
     first = client.post("/submit", data=data)
     second = client.post("/submit", data=data)
@@ -34,7 +34,9 @@ def test_a_double_click_and_a_reload_get_the_same_receipt(app, client, demo):
     assert len(_stories(app, "Pressed twice")) == 1
 
 
-def test_a_replayed_key_from_another_browser_does_not_reveal_the_link(app, client, demo):
+def test_a_replayed_key_from_another_browser_does_not_reveal_the_link(
+    app, client, default_diagnosis
+):
     data = _form_data(client, title="Someone else's story")
     author_token = manage_token(client.post("/submit", data=data).get_data(as_text=True))
     # A stranger holding the page (shared computer, logged form body) replays the key with a
@@ -50,7 +52,7 @@ def test_a_replayed_key_from_another_browser_does_not_reveal_the_link(app, clien
     assert hash_token(author_token) in hashes and hash_token(manage_token(replay)) in hashes
 
 
-def test_neither_the_key_nor_the_token_is_stored_in_clear(app, client, demo):
+def test_neither_the_key_nor_the_token_is_stored_in_clear(app, client, default_diagnosis):
     data = _form_data(client, title="Stored safely")
     token = manage_token(client.post("/submit", data=data).get_data(as_text=True))
     with app.app_context():

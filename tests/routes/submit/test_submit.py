@@ -9,7 +9,7 @@ from storyhub.models import ModerationEvent, Story, StoryStatus, Submitter
 from tests.plugins.forms import csrf_token, manage_token
 
 
-def test_form_lists_choices_and_explains_privacy(client, demo):
+def test_form_lists_choices_and_explains_privacy(client, default_diagnosis):
     page = client.get("/submit").get_data(as_text=True)
     for name in (
         "author_name",
@@ -75,7 +75,7 @@ def test_pending_story_is_not_public(app, client, demo, submit):
         assert "A private draft title" not in client.get(url).get_data(as_text=True)
 
 
-def test_invalid_form_keeps_everything_typed(client, demo, submit):
+def test_invalid_form_keeps_everything_typed(client, default_diagnosis, submit):
     response = submit(
         title="",
         country="ZZ",
@@ -93,13 +93,13 @@ def test_invalid_form_keeps_everything_typed(client, demo, submit):
     assert 'value="R.B."' in html
 
 
-def test_limits_are_enforced_with_clear_messages(client, demo, submit):
+def test_limits_are_enforced_with_clear_messages(client, default_diagnosis, submit):
     html = submit(title="t" * 201, body="b" * 50_001).get_data(as_text=True)
     assert "Please keep the title under 200 characters." in html
     assert "longer than 50000 characters" in html
 
 
-def test_expired_csrf_token_keeps_the_story(client, demo, submit):
+def test_expired_csrf_token_keeps_the_story(client, default_diagnosis, submit):
     response = submit(csrf_token="expired-or-forged", body="Every word of this hour-long story.")
     html = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -111,7 +111,7 @@ def test_expired_csrf_token_keeps_the_story(client, demo, submit):
     assert data["csrf_token"]
 
 
-def test_double_submit_creates_one_story_and_same_link(app, client, demo):
+def test_double_submit_creates_one_story_and_same_link(app, client, default_diagnosis):
     page = client.get("/submit").get_data(as_text=True)
     from tests.plugins.forms import hidden_value, story_form_data
 
@@ -130,7 +130,7 @@ def test_double_submit_creates_one_story_and_same_link(app, client, demo):
         )
 
 
-def test_honeypot_filled_is_refused_without_losing_text(app, client, demo, submit):
+def test_honeypot_filled_is_refused_without_losing_text(app, client, default_diagnosis, submit):
     response = submit(website="http://spam.example")
     assert response.status_code == 400
     assert "must stay empty" in response.get_data(as_text=True)
@@ -143,7 +143,7 @@ def test_honeypot_filled_is_refused_without_losing_text(app, client, demo, submi
         )
 
 
-def test_hostile_text_is_stored_clean(app, client, demo, submit):
+def test_hostile_text_is_stored_clean(app, client, default_diagnosis, submit):
     response = submit(
         author_name="<script>alert(1)</script>\x00",
         title="Title \u202e with override",
@@ -159,7 +159,7 @@ def test_hostile_text_is_stored_clean(app, client, demo, submit):
         assert "&lt;img" in story.body_html
 
 
-def test_any_valid_language_tag_and_unknown_rejected(app, client, demo, submit):
+def test_any_valid_language_tag_and_unknown_rejected(app, client, default_diagnosis, submit):
     # English text declared Brazilian Portuguese: confirmed, so it is stored (and flagged).
     response = submit(language="pt_br", confirm_language="y")
     assert "your story has arrived" in response.get_data(as_text=True)
