@@ -24,6 +24,11 @@ from storyhub import create_app
 from storyhub.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("STORYHUB_TEST_DATABASE_URL", "sqlite://")
+# Where a rate-limited test keeps its counters: memory always, and Redis too when the run has one
+# (`make test` sets STORYHUB_TEST_REDIS_URL).
+RATE_LIMIT_STORAGES = ["memory://"]
+if os.environ.get("STORYHUB_TEST_REDIS_URL"):
+    RATE_LIMIT_STORAGES.append(os.environ["STORYHUB_TEST_REDIS_URL"])
 
 
 def is_postgres() -> bool:
@@ -56,12 +61,33 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(params=RATE_LIMIT_STORAGES, ids=["memory", "redis"][: len(RATE_LIMIT_STORAGES)])
+def rate_limit_storage(request: pytest.FixtureRequest) -> str:
+    """A test that asks for this fixture runs once per limiter storage (its app uses it)."""
+    return request.param
+
+
+def _limits(settings: dict[str, object], request: pytest.FixtureRequest) -> dict[str, object]:
+    """A rate-limited app (`app_config(RATELIMIT_ENABLED=True, …)`) counts on its own, in the
+    storage the test asked for (`rate_limit_storage`) or in memory."""
+    if not settings.get("RATELIMIT_ENABLED"):
+        return {}
+    storage = (
+        request.getfixturevalue("rate_limit_storage")
+        if "rate_limit_storage" in request.fixturenames
+        else "memory://"
+    )
+    # Tests never share counters, even in one Redis.
+    return {"RATELIMIT_STORAGE_URI": storage, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}:"}
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Flask]:
     # `@pytest.mark.app_config(NAME=value, …)` sets what must be known when the app is made
-    # (PUBLIC_URL, RATELIMIT_ENABLED, say); changing app.config afterwards would reach only part
-    # of the app.
+    # (PUBLIC_URL, RATELIMIT_ENABLED and the limits, say); changing app.config afterwards would
+    # reach only part of the app.
     marker = request.node.get_closest_marker("app_config")
+    settings = dict(marker.kwargs) if marker else {}
     app = create_app(
         {
             "TESTING": True,
@@ -76,7 +102,8 @@ def app(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
             # Likewise the identifier check (the usual test story has a link in it);
             # tests/routes/submit/test_identifier_question.py switches it on.
             "IDENTIFIER_CHECK": False,
-            **(marker.kwargs if marker else {}),
+            **_limits(settings, request),
+            **settings,
         }
     )
     with app.app_context():

@@ -1,5 +1,5 @@
 """Workbench 7b: hashed passwords, cookie flags, CSRF on every moderation and admin POST,
-changing one's own password (login throttling: tests/test_login_throttle.py)."""
+changing one's own password (login throttling: tests/routes/auth/test_login_throttle.py)."""
 
 from __future__ import annotations
 

@@ -4,22 +4,25 @@ before (device cookie) is held only to its own failures. Memory and Redis storag
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
 import pytest
 from flask import Flask
 
-from storyhub import create_app
-from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.services import accounts, login_throttle
 from tests.plugins.forms import MODERATOR_PASSWORD, csrf_token
 
-STORAGES = ["memory://"]
-if os.environ.get("STORYHUB_TEST_REDIS_URL"):
-    STORAGES.append(os.environ["STORYHUB_TEST_REDIS_URL"])
+# Every test here runs on a rate-limited app, once per limiter storage (`throttled_app`).
+pytestmark = pytest.mark.app_config(
+    RATELIMIT_ENABLED=True,
+    LOGIN_THROTTLE={
+        "address": {"free": 6},
+        "pair": {"free": 3},
+        "account": {"free": 5},
+        "device": {"free": 3},
+    },
+)
 
 VICTIM = "victim.mod@example.org"
 ATTACKER = "attacker.mod@example.org"
@@ -40,33 +43,12 @@ def clock(monkeypatch) -> FakeClock:
     return fake
 
 
-@pytest.fixture(params=STORAGES, ids=["memory", "redis"][: len(STORAGES)])
-def throttled_app(request, database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": request.param,
-            "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}:",  # tests never share counters
-            "LOGIN_THROTTLE": {
-                "address": {"free": 6},
-                "pair": {"free": 3},
-                "account": {"free": 5},
-                "device": {"free": 3},
-            },
-        }
-    )
+@pytest.fixture
+def throttled_app(app, rate_limit_storage):
     with app.app_context():
-        db.create_all()
         for email in (VICTIM, ATTACKER):
             accounts.create_user(email, MODERATOR_PASSWORD, UserRole.MODERATOR)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 class Browser:

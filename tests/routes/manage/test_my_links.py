@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-import uuid
 
 import pytest
 import sqlalchemy as sa
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import LinkRequest
 from tests.plugins.forms import csrf_token, manage_token
@@ -27,7 +25,9 @@ def links_in(text: str) -> list[str]:
     return re.findall(r"/my/([A-Za-z0-9_-]{20,})", text)
 
 
-def test_the_page_is_linked_from_every_footer_and_from_the_receipt(client, demo, submit):
+def test_the_page_is_linked_from_every_footer_and_from_the_receipt(
+    client, default_diagnosis, submit
+):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/my/"' in home
     receipt = submit().get_data(as_text=True)
@@ -78,7 +78,7 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     smtp_server,
 ):
@@ -124,7 +124,7 @@ def test_one_address_gets_at_most_three_emails_a_day_whoever_asks(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     smtp_server,
 ):
@@ -140,7 +140,7 @@ def test_the_email_is_in_the_language_of_the_page_that_asked(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     smtp_server,
 ):
@@ -153,7 +153,9 @@ def test_the_email_is_in_the_language_of_the_page_that_asked(
     assert mail["Subject"] == "I tuoi link privati"
 
 
-def test_addresses_never_reach_the_logs(app, client, runner, demo, submit, smtp_server, caplog):
+def test_addresses_never_reach_the_logs(
+    app, client, runner, default_diagnosis, submit, smtp_server, caplog
+):
     caplog.set_level(logging.DEBUG)
     submit()
     ask_again(client, SUBMITTER)
@@ -163,40 +165,21 @@ def test_addresses_never_reach_the_logs(app, client, runner, demo, submit, smtp_
     assert not [line for line in ours if "example.net" in line]
 
 
-def test_requests_are_rate_limited_per_client_and_the_address_stays_in_the_form(
-    database_url, tmp_path
-):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-            "MY_LINKS_RATE_LIMIT": "2 per minute",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-        }
-    )
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, MY_LINKS_RATE_LIMIT="2 per minute")
+def test_requests_are_rate_limited_per_client_and_the_address_stays_in_the_form(client):
     assert ask_again(client, SUBMITTER).status_code == 200
     assert ask_again(client, "second@example.net").status_code == 200
     token = csrf_token(client.get("/my/").get_data(as_text=True))
     response = client.post("/my/", data={"email": "third@example.net", "csrf_token": token})
     assert response.status_code == 429
     assert 'value="third@example.net"' in response.get_data(as_text=True)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_erasure_removes_the_links_email_and_any_waiting_request(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     smtp_server,
 ):
@@ -227,7 +210,7 @@ def test_links_composed_by_the_sender_are_absolute_from_public_url(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     smtp_server,
 ):

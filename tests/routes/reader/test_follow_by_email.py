@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Diagnosis, OutboxMessage, Story, Subscription, User
 from storyhub.models._types import utcnow
 from storyhub.proxy import PublicUrl
 from storyhub.services import moderation, subscriptions
-from storyhub.services.demo import load_demo
 from tests.plugins.forms import csrf_token
 from tests.plugins.mail import message_body
 
@@ -97,7 +95,7 @@ def test_subscribe_confirm_digest_unsubscribe(
     app,
     client,
     runner,
-    demo,
+    default_diagnosis,
     submit,
     moderator,
     smtp_server,
@@ -235,28 +233,10 @@ def test_export_and_erasure_cover_the_address(app, client, runner, demo, caplog)
     assert "private.reader" not in caplog.text.lower()
 
 
-def test_the_form_is_rate_limited_with_the_address_kept(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-            "FOLLOW_RATE_LIMIT": "2 per minute",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo()
-    client = app.test_client()
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, FOLLOW_RATE_LIMIT="2 per minute")
+def test_the_form_is_rate_limited_with_the_address_kept(client, demo):
     for address in ("first@example.org", "second@example.org"):
         assert ask_to_follow(client, address).status_code == 200
     limited = ask_to_follow(client, "third@example.org")
     assert limited.status_code == 429
     assert 'value="third@example.org"' in limited.get_data(as_text=True)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()

@@ -3,50 +3,30 @@ refilled; the honeypot refuses robots; submitters' links are nofollow ugc."""
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 import sqlalchemy as sa
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Story
-from storyhub.services.demo import load_demo
 from tests.plugins.forms import csrf_token, hidden_value, manage_token, story_form_data
 from tests.plugins.submission import form_fields
 
-STORAGES = ["memory://"]
-if os.environ.get("STORYHUB_TEST_REDIS_URL"):
-    STORAGES.append(os.environ["STORYHUB_TEST_REDIS_URL"])
+LIMITS = pytest.mark.app_config(
+    RATELIMIT_ENABLED=True,
+    SUBMIT_RATE_LIMIT="100 per minute",
+    MANAGE_RATE_LIMIT="1 per minute",
+    TRANSLATE_RATE_LIMIT="1 per minute",
+)
 
 
-@pytest.fixture(params=STORAGES)
-def limited_app(request, database_url):  # type: ignore[no-untyped-def]
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "y" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": request.param,
-            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,  # tests never share counters
-            "SUBMIT_RATE_LIMIT": "100 per minute",
-            "MANAGE_RATE_LIMIT": "1 per minute",
-            "TRANSLATE_RATE_LIMIT": "1 per minute",
-            "REIDENTIFICATION_COUNTRY_STORIES": 0,  # as in conftest: not the subject here
-            "IDENTIFIER_CHECK": False,  # likewise
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+@pytest.fixture
+def limited_app(app, demo, rate_limit_storage):  # type: ignore[no-untyped-def]
+    """The app with the manage and translate forms limited to one POST a minute, on each
+    limiter storage."""
+    return app
 
 
+@LIMITS
 def test_manage_forms_are_rate_limited_and_keep_the_text(limited_app):
     client = limited_app.test_client()
     page = client.get("/submit").get_data(as_text=True)
@@ -75,6 +55,7 @@ def test_manage_forms_are_rate_limited_and_keep_the_text(limited_app):
     assert client.get(f"/my/{token}").status_code == 200
 
 
+@LIMITS
 def test_translate_form_is_rate_limited_and_keeps_the_text(limited_app):
     client = limited_app.test_client()
     with limited_app.app_context():
@@ -90,7 +71,7 @@ def test_translate_form_is_rate_limited_and_keeps_the_text(limited_app):
     assert "Nothing is lost" in html and body in html and "Send translation" in html
 
 
-def test_honeypot_and_nofollow(app, client, demo, submit):
+def test_honeypot_and_nofollow(app, client, default_diagnosis, submit):
     assert submit(website="http://spam.example").status_code == 400
     submit(body="My list of tips is at https://example.org/tips and it helps me a lot.")
     with app.app_context():

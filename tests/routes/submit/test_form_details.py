@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import re
-import uuid
 
+import pytest
 import sqlalchemy as sa
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Story, User
 from storyhub.services import moderation
-from storyhub.services.demo import load_demo
 from tests.plugins.forms import csrf_token, hidden_value, manage_token, story_form_data
 from tests.routes.submit.test_form import ENGLISH_BODY
 
 
-def test_answering_a_question_the_form_asked_is_the_same_submission(database_url, tmp_path):
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x" * 32,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
-            "SUBMIT_RATE_LIMIT": "1 per minute",
-            "INSTANCE_PATH": str(tmp_path / "instance"),
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_demo()
-    client = app.test_client()
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="1 per minute")
+def test_answering_a_question_the_form_asked_is_the_same_submission(client, demo):
     page = client.get("/submit").get_data(as_text=True)
     first_press = story_form_data(
         csrf_token=csrf_token(page),
@@ -58,9 +41,6 @@ def test_answering_a_question_the_form_asked_is_the_same_submission(database_url
     answered = client.post("/submit", data={**first_press, "confirm_language": "y"})
     assert answered.status_code == 200
     assert "your story has arrived" in answered.get_data(as_text=True)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _choices_text(client, token: str) -> str:  # type: ignore[no-untyped-def]
@@ -70,7 +50,7 @@ def _choices_text(client, token: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_consent_list_says_the_choice_apart_from_where_the_story_stands(
-    app, client, demo, submit, moderator
+    app, client, default_diagnosis, submit, moderator
 ):
     token = manage_token(submit().get_data(as_text=True))
     waiting = _choices_text(client, token)
