@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from tests.plugins.app import TEST_DATABASE_URL, postgres_schema
 from tests.plugins.forms import story_form_data
 from tests.plugins.paths import REPO_ROOT
+from tests.plugins.processes import free_port, wait_until
 
 ROOT = REPO_ROOT
 BIN = Path(sys.executable).parent
@@ -53,22 +54,6 @@ pytestmark = [
         reason="needs Debian's nginx (`make nginx`)",
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    """Poll for an event with a deadline (never a fixed sleep)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 # --- an SMTP server that keeps what it receives ---------------------------------------------

@@ -7,24 +7,12 @@ from __future__ import annotations
 import http.client
 import os
 import secrets
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.plugins.paths import REPO_ROOT
-
-ROOT = REPO_ROOT
-BIN = ROOT / ".venv" / "bin"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.plugins.processes import flask_command, free_port, gunicorn
 
 
 class Server:
@@ -47,7 +35,7 @@ class Server:
 
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "STORYHUB_CONFIG": "production",
@@ -59,28 +47,9 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
         "GUNICORN_LOG_LEVEL": "warning",
     }
     for command in (["db", "upgrade"], ["demo", "load"]):
-        subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], cwd=ROOT, env=env,
-                       check=True, capture_output=True, timeout=180)  # fmt: skip
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "python:storyhub.gunicorn_conf",
-         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        server = Server(port)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if server.get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline and process.poll() is None, "gunicorn did not start"
-            time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        flask_command(command, env)
+    with gunicorn(env, port):
+        yield Server(port)
 
 
 def test_spoofed_headers_through_gunicorn(server):

@@ -4,7 +4,6 @@ real service calls, no mocks."""
 from __future__ import annotations
 
 import re
-import socket
 
 import sqlalchemy as sa
 from flask import Flask
@@ -14,6 +13,7 @@ from storyhub.extensions import db
 from storyhub.models import OutboxMessage, Story, User
 from storyhub.services import moderation
 from tests.plugins.forms import csrf_token, manage_token
+from tests.plugins.processes import free_port  # noqa: F401  (used by mail tests)
 
 
 def story_by_title(app: Flask, title: str) -> Story:
@@ -76,9 +76,3 @@ def outbox(app: Flask) -> list[OutboxMessage]:
         for row in rows:
             db.session.expunge(row)
         return rows
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])

@@ -9,12 +9,9 @@ import io
 import logging
 import os
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -26,11 +23,10 @@ from storyhub.services import accounts
 from storyhub.services.demo import load_demo
 from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD, manage_token
 from tests.plugins.paths import REPO_ROOT
-from tests.plugins.submission import free_port
+from tests.plugins.processes import BIN, free_port, gunicorn
 from tests.plugins.workbench import form_fields, story_id_by_title
 
 ROOT = REPO_ROOT
-BIN = Path(sys.executable).parent
 TOKEN = "0f3c9a7be1d24c6f8a5b3e9d7c1f2a4b6d8e0f1a3c5e7b9d2f4a6c8e0b1d3f5a"
 URLSAFE = "Xq3_Lm9-PdW2vK8sRt5YhN1bCj4gFz7eUa6oIy0wQxE"
 
@@ -96,7 +92,7 @@ def test_tracebacks_are_redacted(app):
 
 
 def test_the_dev_server_routes_encoded_paths_to_the_private_page_and_logs_none(
-    live_server, demo, submit, caplog
+    live_server, default_diagnosis, submit, caplog
 ):
     token = manage_token(submit(email="secret.person@example.net").get_data(as_text=True))
     with caplog.at_level(logging.DEBUG):
@@ -134,17 +130,6 @@ class Browser:
             return error.code, error.read().decode()
 
 
-def _wait_for(url: str, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return True
-        except OSError:
-            time.sleep(0.2)  # polling for the server to listen, not waiting for time
-    return False
-
-
 def test_a_whole_scenario_through_gunicorn_logs_no_secret(database_url, tmp_path):
     email = "very.private.patient@example.net"
     app = create_app(
@@ -170,70 +155,60 @@ def test_a_whole_scenario_through_gunicorn_logs_no_secret(database_url, tmp_path
         "WEB_CONCURRENCY": "1",
         "BIND": f"127.0.0.1:{port}",
     }
-    command = [
-        str(BIN / "gunicorn"),
-        "-c",
-        "python:storyhub.gunicorn_conf",
+    args = [
         "--access-logfile",
         str(logs / "access.log"),
         "--error-logfile",
         str(logs / "error.log"),
         "--capture-output",
-        "wsgi:app",
     ]
-    with open(logs / "stdout.log", "wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            assert _wait_for(base + "/healthz", 60)
-            author = Browser(base)
-            fields = form_fields(author.get("/submit")[1], "/submit")
-            fields.update(
-                author_name="R.B.",
-                relation="self",
-                email=email,
-                country="IT",
-                language="en",
-                diagnoses="limited-cutaneous-ssc",
-                title="Learning to type again, by dictation",
-                body="My fingers stiffened first in winter.\n\nNow I use dictation.",
-                consent_publish="y",
-            )
-            status, receipt = author.post("/submit", fields)
-            assert status == 200, receipt
-            token = manage_token(receipt)
-            stranger = Browser(base)
-            for shape in PATH_SHAPES[:11]:
-                stranger.get(shape.format(t=token).replace("\\", "%5C"))
-            stranger.get(f"/login?next=%2Fmy%2F{token}")
-            stranger.get(f"/my/{token}x")  # an unknown link
-            moderator = Browser(base)
-            login = form_fields(moderator.get("/login")[1], "")
-            login.update(email=MODERATOR_EMAIL, password="wrong password")
-            assert moderator.post("/login", login)[0] == 400
-            login.update(password=MODERATOR_PASSWORD)
-            assert moderator.post(f"/login?next=%2Fmoderate%2F&email={email}", login)[0] == 200
-            assert moderator.get("/moderate/")[0] == 200
-            story_path = str(story_id_by_title(app, "Learning to type again, by dictation"))
-            review = moderator.get(f"/moderate/stories/{story_path}")[1]
-            decision = form_fields(review, f"/moderate/stories/{story_path}")
-            decision["action"] = "approve"
-            assert moderator.post(f"/moderate/stories/{story_path}", decision)[0] == 200
-            sent = subprocess.run(
-                [str(BIN / "flask"), "--app", "wsgi", "outbox", "send"],
-                cwd=ROOT,
-                env={**env, "FLASK_DEBUG": "0"},
-                capture_output=True,
-                text=True,
-                timeout=120,
-            )
-            assert sent.returncode == 0, sent.stderr
-            (logs / "outbox.log").write_text(sent.stdout + sent.stderr)
-            mails = list((tmp_path / "instance" / "mail").glob("*"))
-            assert email in "".join(m.read_text() for m in mails)  # the receipt was sent
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    with open(logs / "stdout.log", "wb") as out, gunicorn(env, port, args, output=out):
+        base = f"http://127.0.0.1:{port}"
+        author = Browser(base)
+        fields = form_fields(author.get("/submit")[1], "/submit")
+        fields.update(
+            author_name="R.B.",
+            relation="self",
+            email=email,
+            country="IT",
+            language="en",
+            diagnoses="limited-cutaneous-ssc",
+            title="Learning to type again, by dictation",
+            body="My fingers stiffened first in winter.\n\nNow I use dictation.",
+            consent_publish="y",
+        )
+        status, receipt = author.post("/submit", fields)
+        assert status == 200, receipt
+        token = manage_token(receipt)
+        stranger = Browser(base)
+        for shape in PATH_SHAPES[:11]:
+            stranger.get(shape.format(t=token).replace("\\", "%5C"))
+        stranger.get(f"/login?next=%2Fmy%2F{token}")
+        stranger.get(f"/my/{token}x")  # an unknown link
+        moderator = Browser(base)
+        login = form_fields(moderator.get("/login")[1], "")
+        login.update(email=MODERATOR_EMAIL, password="wrong password")
+        assert moderator.post("/login", login)[0] == 400
+        login.update(password=MODERATOR_PASSWORD)
+        assert moderator.post(f"/login?next=%2Fmoderate%2F&email={email}", login)[0] == 200
+        assert moderator.get("/moderate/")[0] == 200
+        story_path = str(story_id_by_title(app, "Learning to type again, by dictation"))
+        review = moderator.get(f"/moderate/stories/{story_path}")[1]
+        decision = form_fields(review, f"/moderate/stories/{story_path}")
+        decision["action"] = "approve"
+        assert moderator.post(f"/moderate/stories/{story_path}", decision)[0] == 200
+        sent = subprocess.run(
+            [str(BIN / "flask"), "--app", "wsgi", "outbox", "send"],
+            cwd=ROOT,
+            env={**env, "FLASK_DEBUG": "0"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert sent.returncode == 0, sent.stderr
+        (logs / "outbox.log").write_text(sent.stdout + sent.stderr)
+        mails = list((tmp_path / "instance" / "mail").glob("*"))
+        assert email in "".join(m.read_text() for m in mails)  # the receipt was sent
     logged = "\n".join(path.read_text() for path in sorted(logs.iterdir()))
     assert '"GET /my/[redacted]' in logged  # the access log is on and saw the visits
     assert "DEBUG" in logged  # and the debug log too
@@ -242,7 +217,8 @@ def test_a_whole_scenario_through_gunicorn_logs_no_secret(database_url, tmp_path
 
 
 def test_the_session_log_audit_finds_leaks_however_encoded(tmp_path):
-    """The end-of-run check (tests/log_audit.py) is not blind: it sees raw and encoded leaks."""
+    """The end-of-run check (tests/plugins/log_audit.py) is not blind: it sees raw and encoded
+    leaks."""
     from tests.plugins.log_audit import leaks_in
 
     log = tmp_path / "session-x.log"
