@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from storyhub import create_app, pagecache
@@ -10,7 +11,15 @@ from storyhub.models import Diagnosis, DiagnosisName, Story, StoryStatus
 from tests.routes.moderate.test_moderate import _decide, _pending_id
 
 
-def test_second_anonymous_view_is_a_cache_hit(client, demo):
+@pytest.fixture
+def topic_page(make_topic, make_story) -> str:
+    """One topic with one published story: the page these tests cache."""
+    make_topic("calcinosis", "Calcinosis")
+    make_story(title="I sassolini sotto la pelle", language="it", topics=["calcinosis"])
+    return "/topics/calcinosis"
+
+
+def test_second_anonymous_view_is_a_cache_hit(client, topic_page):
     first = client.get("/topics/calcinosis")
     assert first.headers["X-Cache"] == "miss"
     second = client.get("/topics/calcinosis")
@@ -22,14 +31,14 @@ def test_second_anonymous_view_is_a_cache_hit(client, demo):
     assert revalidated.status_code == 304
 
 
-def test_languages_are_cached_apart(client, demo):
+def test_languages_are_cached_apart(client, topic_page):
     client.get("/topics/calcinosis", headers={"Accept-Language": "en"})
     italian = client.get("/topics/calcinosis", headers={"Accept-Language": "it"})
     assert italian.headers["X-Cache"] == "miss"
     assert '<html lang="it">' in italian.get_data(as_text=True)
 
 
-def test_approval_shows_at_once_on_a_cached_topic_page(app, demo, moderator, submit):
+def test_approval_shows_at_once_on_a_cached_topic_page(app, topic_page, moderator, submit):
     reader = app.test_client()
     reader.get("/topics/calcinosis")
     assert reader.get("/topics/calcinosis").headers["X-Cache"] == "hit"
@@ -45,14 +54,14 @@ def test_approval_shows_at_once_on_a_cached_topic_page(app, demo, moderator, sub
     assert "My fingers stiffened first in winter" in page.get_data(as_text=True)
 
 
-def test_pending_submissions_do_not_empty_the_cache(app, demo, submit):
+def test_pending_submissions_do_not_empty_the_cache(app, topic_page, submit):
     reader = app.test_client()
     reader.get("/topics/calcinosis")
     submit(title="Still pending")
     assert reader.get("/topics/calcinosis").headers["X-Cache"] == "hit"
 
 
-def test_logged_in_moderators_bypass_the_cache(client, demo, moderator, auth):
+def test_logged_in_moderators_bypass_the_cache(client, topic_page, moderator, auth):
     client.get("/topics/calcinosis")
     auth.login()
     response = client.get("/topics/calcinosis")
@@ -60,7 +69,7 @@ def test_logged_in_moderators_bypass_the_cache(client, demo, moderator, auth):
     assert "Log out" in response.get_data(as_text=True)
 
 
-def test_change_through_another_worker_is_seen(app, demo, database_url, tmp_path):
+def test_change_through_another_worker_is_seen(app, topic_page, database_url, tmp_path):
     """Two app instances sharing an instance folder stand for two gunicorn workers."""
     reader = app.test_client()
     assert "sassolini" in reader.get("/topics/calcinosis").get_data(as_text=True)
@@ -75,7 +84,7 @@ def test_change_through_another_worker_is_seen(app, demo, database_url, tmp_path
     assert "sassolini" not in reader.get("/topics/calcinosis").get_data(as_text=True)
 
 
-def test_head_and_revalidation_are_answered_from_the_cache(client, demo):
+def test_head_and_revalidation_are_answered_from_the_cache(client, topic_page):
     first = client.get("/topics/calcinosis")
     head = client.head("/topics/calcinosis")
     assert head.headers["X-Cache"] == "hit"
@@ -87,7 +96,7 @@ def test_head_and_revalidation_are_answered_from_the_cache(client, demo):
     assert unchanged.headers["ETag"] == first.headers["ETag"]
 
 
-def test_each_host_has_its_own_pages(client, demo):
+def test_each_host_has_its_own_pages(client, topic_page):
     """Some pages carry absolute links (sitemap, feeds): one host's copy never serves another."""
     assert client.get("/sitemaps/pages.xml").headers["X-Cache"] == "miss"
     other = client.get("/sitemaps/pages.xml", base_url="https://stories.example.org")
@@ -108,7 +117,7 @@ def test_two_quick_publications_are_two_generations(app):
     assert len(seen) == 21
 
 
-def test_a_new_diagnosis_is_offered_at_once(app, client, demo):
+def test_a_new_diagnosis_is_offered_at_once(app, client, default_diagnosis):
     """The form's choices are kept per worker until public content changes, no longer."""
     assert "Eosinophilic fasciitis" not in client.get("/submit").get_data(as_text=True)
     with app.app_context():

@@ -24,7 +24,7 @@ from tests.plugins.workbench import (
 TITLE = "Learning to type again"
 
 
-def _two_moderators(app, demo, moderator, auth, submit):
+def _two_moderators(app, _taxonomy, moderator, auth, submit):  # _taxonomy: the test made it
     submit()
     story_id = story_id_by_title(app, TITLE)
     make_user(app, SECOND_EMAIL)
@@ -36,9 +36,9 @@ def _two_moderators(app, demo, moderator, auth, submit):
 
 
 def test_second_save_is_refused_shows_what_changed_and_keeps_edits(
-    app, demo, moderator, auth, submit
+    app, default_diagnosis, moderator, auth, submit
 ):
-    story_id, first, second = _two_moderators(app, demo, moderator, auth, submit)
+    story_id, first, second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     first_form = review_fields(first, story_id)
     second_form = review_fields(second, story_id)
 
@@ -72,8 +72,10 @@ def test_second_save_is_refused_shows_what_changed_and_keeps_edits(
         assert story.title == "Typing again" and "warm woollen gloves" in story.body_html
 
 
-def test_both_changing_one_field_keeps_mine_and_says_so(app, demo, moderator, auth, submit):
-    story_id, first, second = _two_moderators(app, demo, moderator, auth, submit)
+def test_both_changing_one_field_keeps_mine_and_says_so(
+    app, default_diagnosis, moderator, auth, submit
+):
+    story_id, first, second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     first_form = review_fields(first, story_id)
     second_form = review_fields(second, story_id)
     post_review(first, story_id, "save", first_form, title="Their title")
@@ -84,8 +86,10 @@ def test_both_changing_one_field_keeps_mine_and_says_so(app, demo, moderator, au
     assert re.search(r'name="title"[^>]*value="My title"', html)
 
 
-def test_decision_after_someone_elses_decision_is_refused(app, demo, moderator, auth, submit):
-    story_id, first, second = _two_moderators(app, demo, moderator, auth, submit)
+def test_decision_after_someone_elses_decision_is_refused(
+    app, default_diagnosis, moderator, auth, submit
+):
+    story_id, first, second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     second_form = review_fields(second, story_id)
     post_review(first, story_id, "request_changes", reason="Please add a title that says more.")
     response = post_review(second, story_id, "approve", second_form, excerpt="My teaser.")
@@ -102,8 +106,8 @@ def test_decision_after_someone_elses_decision_is_refused(app, demo, moderator, 
         assert db.session.get(Story, story_id).status is StoryStatus.CHANGES_REQUESTED
 
 
-def test_being_reviewed_marker_shows_and_expires(app, demo, moderator, auth, submit):
-    story_id, first, second = _two_moderators(app, demo, moderator, auth, submit)
+def test_being_reviewed_marker_shows_and_expires(app, default_diagnosis, moderator, auth, submit):
+    story_id, first, second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     first.get(f"/moderate/stories/{story_id}")
     page = second.get(f"/moderate/stories/{story_id}").get_data(as_text=True)
     assert re.search(rf"Being reviewed by {MODERATOR_EMAIL} since \d\d:\d\d UTC", page)
@@ -123,8 +127,10 @@ def test_being_reviewed_marker_shows_and_expires(app, demo, moderator, auth, sub
     )
 
 
-def test_marker_is_a_hint_not_a_lock_and_goes_with_the_decision(app, demo, moderator, auth, submit):
-    story_id, first, second = _two_moderators(app, demo, moderator, auth, submit)
+def test_marker_is_a_hint_not_a_lock_and_goes_with_the_decision(
+    app, default_diagnosis, moderator, auth, submit
+):
+    story_id, first, second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     first.get(f"/moderate/stories/{story_id}")
     # The second moderator may still decide while the first has the page open.
     assert post_review(second, story_id, "approve").status_code == 302
@@ -136,8 +142,8 @@ def test_marker_is_a_hint_not_a_lock_and_goes_with_the_decision(app, demo, moder
         assert markers == []  # both decided: both markers gone
 
 
-def test_viewing_again_keeps_the_start_time(app, demo, moderator, auth, submit):
-    story_id, first, _second = _two_moderators(app, demo, moderator, auth, submit)
+def test_viewing_again_keeps_the_start_time(app, default_diagnosis, moderator, auth, submit):
+    story_id, first, _second = _two_moderators(app, default_diagnosis, moderator, auth, submit)
     first.get(f"/moderate/stories/{story_id}")
     with app.app_context():
         started = db.session.scalar(sa.select(ReviewMarker.started_at))

@@ -34,7 +34,7 @@ def test_topic_page_shows_description_and_teasers_with_translations(client, demo
     )
 
 
-def test_unknown_pages_are_404(client, demo):
+def test_unknown_pages_are_404(client):
     for url in (
         "/topics/nope",
         "/diagnoses/nope",
@@ -61,26 +61,37 @@ def test_story_canonical_url_updates_and_translations(app, client, demo):
     assert 'hreflang="en"' in html
 
 
-def test_unpublished_original_hides_its_translation(app, client, demo):
-    giulia = _story(app, "I sassolini sotto la pelle")
-    translation = _story(app, "The little stones under my skin")
+def test_unpublished_original_hides_its_translation(app, client, make_story):
+    original = make_story(title="I sassolini sotto la pelle", language="it", topics=["calcinosis"])
+    translation = make_story(title="The little stones under my skin", translation_of=original)
+    assert client.get(f"/stories/{translation}", follow_redirects=True).status_code == 200
+    assert "The little stones" in client.get("/topics/calcinosis").get_data(as_text=True)
     with app.app_context():
-        story = db.session.get(Story, giulia.id)
+        story = db.session.get(Story, original)
         story.status = StoryStatus.UNPUBLISHED
         db.session.commit()
-    assert client.get(f"/stories/{translation.id}").status_code == 404
+    assert client.get(f"/stories/{translation}").status_code == 404
     assert "The little stones" not in client.get("/topics/calcinosis").get_data(as_text=True)
     assert "The little stones" not in client.get("/languages/en").get_data(as_text=True)
 
 
-def test_diagnosis_page_includes_sub_diagnoses(client, demo):
+def test_diagnosis_page_includes_sub_diagnoses(client, make_diagnosis, make_story):
+    make_diagnosis("systemic-sclerosis", "Systemic sclerosis")
+    for slug in ("limited-cutaneous-ssc", "diffuse-cutaneous-ssc"):
+        make_diagnosis(slug, parent="systemic-sclerosis")
+    make_story(author_name="Giulia", diagnoses=["limited-cutaneous-ssc"])
+    make_story(author_name="Marco", diagnoses=["diffuse-cutaneous-ssc"])
+    make_story(title="A patch on my side", status="pending", diagnoses=["limited-cutaneous-ssc"])
     html = client.get("/diagnoses/systemic-sclerosis").get_data(as_text=True)
     assert "Giulia:" in html  # limited cutaneous SSc is under systemic sclerosis
     assert "Marco:" in html  # diffuse cutaneous SSc
     assert "A patch on my side" not in html  # pending
 
 
-def test_story_list_filters_and_bad_parameters(client, demo):
+def test_story_list_filters_and_bad_parameters(client, make_story):
+    make_story(author_name="Giulia", language="it", country="IT")
+    make_story(author_name="Marco", language="it", country="CH")
+    make_story(author_name="Lucía", language="es", country="ES")
     html = client.get("/stories/?language=es").get_data(as_text=True)
     assert "Lucía:" in html and "Giulia:" not in html
     html = client.get("/stories/?country=CH").get_data(as_text=True)
@@ -91,7 +102,8 @@ def test_story_list_filters_and_bad_parameters(client, demo):
     assert client.get("/stories/?diagnosis=unknown").status_code == 404
 
 
-def test_public_pages_are_cacheable_and_set_no_cookie(client, demo):
+def test_public_pages_are_cacheable_and_set_no_cookie(client, make_story):
+    make_story(topics=["calcinosis"])
     response = client.get("/topics/calcinosis")
     assert "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"].startswith("public")
