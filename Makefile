@@ -100,7 +100,7 @@ test-faults: install nginx check-postgres
 test: lint test-sqlite test-postgres test-faults
 
 # Interface translations (English, Italian, Spanish). The compiled .mo files are committed, so a
-# fresh clone serves every language without a build step; tests/test_i18n.py fails when a .mo is
+# fresh clone serves every language without a build step; tests/system/test_i18n.py fails when a .mo is
 # older than its .po or a string is untranslated.
 #   make translations          re-extract strings, merge them into it/es .po files (then translate)
 #   make translations-compile  compile the .po files into the .mo files the app reads

@@ -1,6 +1,7 @@
 """Twenty queries a reader of this site might type (English, Italian, Spanish), each with
-the demo stories a person would expect to find. Used by tests/test_search_quality.py and by
-`bench/search_quality.py`, which prints the table in README.md."""
+the demo stories a person would expect to find. Used by
+tests/routes/reader/test_search_quality.py and by `bench/search_quality.py`, which prints the
+table in README.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,12 @@
-"""Loading the demo content; every step is keyed by slug or key, so it can run again."""
+"""Loading the demo content; every step is keyed by slug or key, so it can run again.
+
+The content itself is data, reviewable without reading Python: storyhub/data/demo_diagnoses.json,
+demo_topics.json and demo_stories.json, beside helplines.json.
+"""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -10,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from storyhub import demo_data
 from storyhub.extensions import db
 from storyhub.models import (
     Diagnosis,
@@ -30,11 +34,42 @@ from storyhub.sanitize import make_excerpt, plain_text_to_html
 from storyhub.services.submissions import CONSENT_TEXT_VERSION, hash_token
 
 DEMO_MODERATOR_EMAIL = "moderator@example.org"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _text(value: str | list[str]) -> str:
+    """Long texts are stored as a list of paragraphs; the models keep them blank-line separated."""
+    return value if isinstance(value, str) else "\n\n".join(value)
+
+
+def _read(kind: str) -> list[dict[str, Any]]:
+    with (DATA_DIR / f"demo_{kind}.json").open(encoding="utf-8") as file:
+        return json.load(file)[kind]
+
+
+def demo_diagnoses() -> list[dict[str, Any]]:
+    """The demo taxonomy, parents before their children (position is the list order)."""
+    return _read("diagnoses")
+
+
+def demo_topics() -> list[dict[str, Any]]:
+    topics = _read("topics")
+    for topic in topics:
+        topic["description"] = {lang: _text(t) for lang, t in topic["description"].items()}
+    return topics
+
+
+def demo_stories() -> list[dict[str, Any]]:
+    stories = _read("stories")
+    for story in stories:
+        for item in [story, *story.get("translations", []), *story.get("updates", [])]:
+            item["body"] = _text(item["body"])
+    return stories
 
 
 def _load_diagnoses() -> dict[str, Diagnosis]:
     by_slug = {d.slug: d for d in db.session.scalars(sa.select(Diagnosis))}
-    for position, item in enumerate(demo_data.DIAGNOSES):
+    for position, item in enumerate(demo_diagnoses()):
         diagnosis = by_slug.get(item["slug"])
         if diagnosis is None:
             diagnosis = Diagnosis(slug=item["slug"], position=position)
@@ -54,7 +89,7 @@ def _load_diagnoses() -> dict[str, Diagnosis]:
 
 def _load_topics() -> dict[str, Topic]:
     by_slug = {t.slug: t for t in db.session.scalars(sa.select(Topic))}
-    for item in demo_data.TOPICS:
+    for item in demo_topics():
         topic = by_slug.get(item["slug"])
         if topic is None:
             topic = Topic(slug=item["slug"], position=item["position"])
@@ -113,7 +148,7 @@ def _load_stories(diagnoses: dict[str, Diagnosis], topics: dict[str, Topic]) -> 
         )
     )
     created: list[Story] = []
-    for item in demo_data.STORIES:
+    for item in demo_stories():
         if f"demo-{item['key']}" in existing:
             continue
         submitter = Submitter(

@@ -13,8 +13,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
+from tests.plugins.browser import log_in_to_queue
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +24,7 @@ REASON = "Please say which country you live in, then send it again."
 
 
 def _moderator(context: BrowserContext, base: str, email: str, password: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/moderate/$"))
+    page = log_in_to_queue(context, base, email, password)
     page.get_by_role("link", name=TITLE).click()
     return page
 

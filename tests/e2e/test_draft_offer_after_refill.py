@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_submission_browser import draft_saved_with
-from tests.test_submission_form import ENGLISH_BODY
+from tests.routes.submit.test_form import ENGLISH_BODY
 
 pytestmark = pytest.mark.browser
 

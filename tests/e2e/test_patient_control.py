@@ -15,9 +15,9 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from storyhub.models import UserRole
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.submission_helpers import decide, story_id
-from tests.workbench import ADMIN_EMAIL, PASSWORD, make_user
+from tests.plugins.browser import log_in
+from tests.plugins.submission import decide, story_id
+from tests.plugins.workbench import ADMIN_EMAIL, PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -68,11 +68,7 @@ def test_author_accepts_the_moderators_edited_version(
     manage_link = _submit_in_browser(author, live_server)
 
     # The moderator removes the hospital and the doctor's name.
-    mod = browser.new_context().new_page()
-    mod.goto(f"{live_server}/login")
-    mod.get_by_label("E-mail", exact=True).fill(MODERATOR_EMAIL)
-    mod.get_by_label("Password", exact=True).fill(MODERATOR_PASSWORD)
-    mod.get_by_role("button", name="Log in").click()
+    mod = log_in(browser.new_context().new_page(), live_server)
     mod.get_by_role("link", name=TITLE).click()
     expect(mod.get_by_role("heading", name="Approving publishes directly")).to_be_visible()
     mod.get_by_text("Edit the text and details", exact=True).click()
@@ -190,11 +186,7 @@ def test_warning_help_and_content_note_as_people_see_them(
 
     # Moderators see it first, flagged; admins keep the helplines.
     make_user(app, ADMIN_EMAIL, UserRole.ADMIN)
-    admin = browser.new_context().new_page()
-    admin.goto(f"{live_server}/login")
-    admin.get_by_label("E-mail", exact=True).fill(ADMIN_EMAIL)
-    admin.get_by_label("Password", exact=True).fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    admin = log_in(browser.new_context().new_page(), live_server, ADMIN_EMAIL, PASSWORD)
     first_row = admin.locator("table.queue tbody tr").first
     expect(first_row).to_contain_text("Hard nights")
     expect(first_row).to_contain_text("Read first")

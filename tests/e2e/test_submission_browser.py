@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from storyhub.extensions import db
 from storyhub.models import Story
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.submission_helpers import decide
+from tests.plugins.browser import log_in
+from tests.plugins.submission import decide
 
 pytestmark = pytest.mark.browser
 
@@ -184,10 +184,7 @@ def test_language_question_and_translation(
     expect(page.get_by_role("heading", name="your translation has arrived")).to_be_visible()
 
     # The moderator's queue shows the kind and the language flag.
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail", exact=True).fill(MODERATOR_EMAIL)
-    page.get_by_label("Password", exact=True).fill(MODERATOR_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server)
     row = page.locator("tr").filter(has_text=TITLE)
     expect(row.locator(".flag-language")).to_contain_text("Chosen Italian, reads like English")
     expect(page.locator("tr").filter(has_text="Aprender a vivir")).to_contain_text("translation")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.browser import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,10 +65,7 @@ def test_patient_submits_moderator_approves_reader_sees_teaser(
     expect(page.locator(".status")).to_contain_text("Waiting for a moderator")
 
     # The moderator logs in, lands on the queue and opens the story.
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail", exact=True).fill(MODERATOR_EMAIL)
-    page.get_by_label("Password", exact=True).fill(MODERATOR_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server)
     expect(page).to_have_url(re.compile(r"/moderate/$"))
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from storyhub.models import UserRole
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import ADMIN_EMAIL, PASSWORD, SECOND_EMAIL, make_user
+from tests.plugins.browser import log_in, log_in_to_queue
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import ADMIN_EMAIL, PASSWORD, SECOND_EMAIL, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -25,16 +26,6 @@ BODY = (
     "and my sister Anna Verdi drives me to the clinic. If you want to talk, write to "
     "anna.verdi@example.com or call 0039 333 123 4567."
 )
-
-
-def _login(context: BrowserContext, base: str, email: str, password: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/moderate/$"))
-    return page
 
 
 def _open_editor(page: Page) -> None:
@@ -57,8 +48,8 @@ def test_two_moderators_edit_the_same_story(
     make_user(app, ADMIN_EMAIL, UserRole.ADMIN)
     first_context, second_context = browser.new_context(), browser.new_context()
     try:
-        first = _login(first_context, live_server, MODERATOR_EMAIL, MODERATOR_PASSWORD)
-        second = _login(second_context, live_server, SECOND_EMAIL, PASSWORD)
+        first = log_in_to_queue(first_context, live_server, MODERATOR_EMAIL, MODERATOR_PASSWORD)
+        second = log_in_to_queue(second_context, live_server, SECOND_EMAIL, PASSWORD)
 
         # Both open the story from the queue; the second sees the first is on it.
         first.get_by_role("link", name=TITLE).click()
@@ -137,7 +128,7 @@ def test_two_moderators_edit_the_same_story(
 
     admin_context = browser.new_context()
     try:
-        admin = _login(admin_context, live_server, ADMIN_EMAIL, PASSWORD)
+        admin = log_in_to_queue(admin_context, live_server, ADMIN_EMAIL, PASSWORD)
         admin.get_by_role("link", name="Admin", exact=True).click()
         admin.get_by_role("link", name="Moderators", exact=True).first.click()
         expect(admin.get_by_role("heading", level=1)).to_have_text("Moderators and admins")
@@ -167,10 +158,7 @@ def test_workbench_pages_have_no_accessibility_violations(
 ) -> None:
     submit(title=TITLE, body=BODY)
     make_user(app, ADMIN_EMAIL, UserRole.ADMIN)
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mail", exact=True).fill(ADMIN_EMAIL)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, ADMIN_EMAIL, PASSWORD)
     page.get_by_role("link", name=TITLE).click()
     review = page.url
     axe = Axe()

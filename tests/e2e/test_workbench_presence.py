@@ -10,24 +10,15 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, expect
 
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD
-from tests.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
+from tests.plugins.browser import log_in_to_queue
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD
+from tests.plugins.workbench import PASSWORD, SECOND_EMAIL, make_user, story_id_by_title
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Learning to type again"
-
-
-def _login(context: BrowserContext, base: str, email: str, password: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(re.compile(r"/moderate/$"))
-    return page
 
 
 def test_the_queue_shows_others_opening_and_deciding_without_a_reload(
@@ -46,7 +37,7 @@ def test_the_queue_shows_others_opening_and_deciding_without_a_reload(
     first_context = browser.new_context(viewport={"width": 1280, "height": 800})
     second_context = browser.new_context()
     try:
-        first = _login(first_context, live_server, MODERATOR_EMAIL, MODERATOR_PASSWORD)
+        first = log_in_to_queue(first_context, live_server, MODERATOR_EMAIL, MODERATOR_PASSWORD)
         expect(first.locator(".workbench[data-poll-seconds='0.5']")).to_have_count(1)
         first.evaluate("window.notReloaded = true")
         status = first.locator(f'[data-story="{story_id}"]').locator(
@@ -54,7 +45,7 @@ def test_the_queue_shows_others_opening_and_deciding_without_a_reload(
         )
         expect(status).to_have_text("")
 
-        second = _login(second_context, live_server, SECOND_EMAIL, PASSWORD)
+        second = log_in_to_queue(second_context, live_server, SECOND_EMAIL, PASSWORD)
         second.goto(f"{live_server}/moderate/stories/{story_id}")
         expect(second.get_by_role("heading", level=1)).to_have_text(TITLE)
 

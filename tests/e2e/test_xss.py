@@ -15,8 +15,9 @@ from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.sanitize import has_visible_letters
 from storyhub.services.submissions import accept_edits
-from tests.conftest import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value
 from tests.e2e.xss import Watcher, load_payloads
+from tests.plugins.browser import log_in
+from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,8 @@ def _submit_all(client) -> list[int]:  # type: ignore[no-untyped-def]
             data={
                 "csrf_token": csrf_token(page),
                 "submission_key": hidden_value(page, "submission_key"),
-                # A name needs a visible letter (tests/test_text_validity.py): "{{7*7}}" gets one.
+                # A name needs a visible letter (tests/system/test_text_validity.py):
+                # "{{7*7}}" gets one.
                 "author_name": (payload if has_visible_letters(payload) else "A" + payload)[:80],
                 "relation": "family",
                 "relation_detail": PAYLOADS[(i + 1) % count][:120],
@@ -123,13 +125,6 @@ def _feed_problems(client, page: Page) -> list[str]:  # type: ignore[no-untyped-
     return problems
 
 
-def _login(page: Page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail").fill(MODERATOR_EMAIL)
-    page.get_by_label("Password").fill(MODERATOR_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_payloads_stay_inert_on_every_page(app, client, demo, moderator, live_server, browser):
     app.config["TOPIC_TEASER_LIMIT"] = 1000
     story_ids = _submit_all(client)
@@ -138,7 +133,7 @@ def test_payloads_stay_inert_on_every_page(app, client, demo, moderator, live_se
     moderator_context = browser.new_context()
     moderator_page = moderator_context.new_page()
     watcher.attach(moderator_page)
-    _login(moderator_page, live_server)
+    log_in(moderator_page, live_server)
     problems = watcher.check(moderator_page, f"{live_server}/moderate/")
     for story_id in story_ids:  # the pending submissions, as moderators first read them
         problems += watcher.check(moderator_page, f"{live_server}/moderate/stories/{story_id}")

@@ -12,10 +12,7 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,7 +24,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import postgres_schema
+from tests.plugins.app import postgres_schema
+from tests.plugins.processes import flask_command, free_port, gunicorn, http_status, wait_until
 
 # They stop the machine's PostgreSQL under everyone's feet: only when asked for explicitly.
 pytestmark = [
@@ -38,35 +36,7 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("STORYHUB_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until(predicate, seconds: float) -> bool:  # type: ignore[no-untyped-def]
-    """Poll a condition with a deadline (waiting for an event, not sleeping for time)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
-
-
-def _get_status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except OSError:
-        return 0
 
 
 @contextmanager
@@ -76,28 +46,6 @@ def _database(kind: str, tmp_path: Path) -> Iterator[str]:
     else:
         with postgres_schema(PG_URL) as url:
             yield url
-
-
-def _flask(args: list[str], env: dict[str, str]) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)  # fmt: skip
-
-
-@contextmanager
-def _gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert _wait_until(lambda: _get_status(f"http://127.0.0.1:{port}/healthz") == 200, 30)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def _submit_once(base: str, number: int) -> str | None:
@@ -141,11 +89,14 @@ def test_killing_a_worker_loses_no_acknowledged_submission(kind, tmp_path):
             "STORYHUB_INSTANCE": str(tmp_path / "instance"),
             "SUBMIT_RATE_LIMIT": "100000 per minute",
         }
-        _flask(["db", "upgrade"], env)
-        _flask(["demo", "load"], env)
-        port = _free_port()
+        flask_command(["db", "upgrade"], env)
+        flask_command(["demo", "load"], env)
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
-        with _gunicorn(env, port) as master, ThreadPoolExecutor(max_workers=4) as pool:
+        with (
+            gunicorn(env, port, ["--workers", "2"], production_conf=False) as master,
+            ThreadPoolExecutor(max_workers=4) as pool,
+        ):
             first = list(pool.map(lambda n: _submit_once(base, n), range(40)))
             workers = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True,
                                      text=True).stdout.split()  # fmt: skip
@@ -197,19 +148,19 @@ def test_database_restart_answers_503_then_recovers(tmp_path):
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
         try:
-            assert _get_status(f"{base}/readyz") == 200
+            assert http_status(f"{base}/readyz") == 200
             _postgres("stop")
             try:
-                assert _get_status(f"{base}/healthz") == 200
-                assert _get_status(f"{base}/readyz") == 503
+                assert http_status(f"{base}/healthz") == 200
+                assert http_status(f"{base}/readyz") == 503
                 with pytest.raises(urllib.error.HTTPError) as page:
                     urllib.request.urlopen(f"{base}/topics/calcinosis", timeout=10)
                 assert page.value.code == 503
                 assert "having trouble" in page.value.read().decode()
             finally:
                 _postgres("start")
-            assert _wait_until(lambda: _get_status(f"{base}/readyz") == 200, 60)
-            assert _get_status(f"{base}/topics/calcinosis") == 200
+            assert wait_until(lambda: http_status(f"{base}/readyz") == 200, 60)
+            assert http_status(f"{base}/topics/calcinosis") == 200
         finally:
             server.shutdown()
             with app.app_context():

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.faults.test_faults import _flask, _free_port, _wait_until
+from tests.plugins.processes import flask_command, free_port, wait_until
 
 pytestmark = [
     pytest.mark.fault,
@@ -94,7 +94,7 @@ def _send(call, number: int) -> tuple[str, str | None]:  # type: ignore[no-untyp
 
 def test_killed_worker_under_nginx_gives_the_retry_page_and_loses_nothing(tmp_path):
     url = f"sqlite:///{tmp_path / 'faults.sqlite3'}"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PORT": str(port),
@@ -113,10 +113,8 @@ def test_killed_worker_under_nginx_gives_the_retry_page_and_loses_nothing(tmp_pa
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     try:
-        assert _wait_until(lambda: "run-local: storyhub on" in log.read_text(), 120), (
-            log.read_text()
-        )
-        _flask(["demo", "load"], env)
+        assert wait_until(lambda: "run-local: storyhub on" in log.read_text(), 120), log.read_text()
+        flask_command(["demo", "load"], env)
         master = re.search(r"\[(\d+)\] \[INFO\] Starting gunicorn", log.read_text())
         assert master
         base = f"http://127.0.0.1:{port}"
