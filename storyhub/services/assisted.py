@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
-from storyhub.models import ConsentPurpose, ModerationEvent, Relation, Story, User
+from storyhub.models import ConsentPurpose, Relation, Story, User
 from storyhub.models._types import utcnow
 from storyhub.services import consents, distress, lifecycle, notify
 from storyhub.services.errors import ServiceError
@@ -85,19 +85,12 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
     _set_text(story, entry.title, entry.body)
     db.session.add(story)
     db.session.flush()
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            actor_id=entered_by.id,
-            action="assisted_submit",
-            to_status=story.status.value,
-            reason=f"arrived by {entry.arrived_by}",
-        )
-    )
+    who = lifecycle.staff(entered_by)
+    lifecycle.record(story, "assisted_submit", who, None, f"arrived by {entry.arrived_by}")
     if entry.email:
         notify.assisted_entry(story, token)
     else:
-        _confirmed(story, lifecycle.staff(entered_by), "recorded by the person who entered it")
+        _confirmed(story, who, "recorded by the person who entered it")
     db.session.commit()
     return story
 

@@ -334,12 +334,12 @@ def record(
     story: Story,
     action: str,
     actor: Actor,
-    from_status: StoryStatus,
+    from_status: StoryStatus | None,
     reason: str = "",
     event: str = "",
 ) -> ModerationEvent | None:
     """Record the action's event (`event` names one the table leaves open, "allow_<use>") and
-    queue the decision e-mail it sends, if any."""
+    queue the decision e-mail it sends, if any. `from_status` is None for a new story."""
     found = RULES[action]
     name = event or found.event
     if not name:
@@ -348,7 +348,7 @@ def record(
         story_id=story.id,
         actor_id=actor.user_id,
         action=name,
-        from_status=from_status.value,
+        from_status=from_status.value if from_status is not None else None,
         to_status=story.status.value,
         reason=reason,
     )

@@ -1,5 +1,7 @@
-"""Moderators' decisions and edits: the story state machine, each decision recorded as a
-ModerationEvent, each edit as a StoryRevision, every write checked against `version`."""
+"""Moderators' decisions and edits: each decision recorded as a ModerationEvent, each edit as a
+StoryRevision, every write checked against `version`. Which decision may be taken by whom, from
+which state to which, is the lifecycle table's (services/lifecycle.py); each call is one unit
+of work (services/unit_of_work.py)."""
 
 from __future__ import annotations
 

@@ -19,7 +19,6 @@ from storyhub.extensions import db
 from storyhub.models import (
     ConsentPurpose,
     Diagnosis,
-    ModerationEvent,
     Relation,
     Story,
     StoryStatus,
@@ -224,17 +223,6 @@ def _new_submitter(token: str, email: str, consent: bool) -> Submitter:
     )
 
 
-def _record(story: Story, action: str, from_status: StoryStatus | None) -> None:
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            action=action,
-            from_status=from_status.value if from_status else None,
-            to_status=story.status.value,
-        )
-    )
-
-
 def _store_new(
     story: Story,
     idempotency_key: str,
@@ -254,7 +242,8 @@ def _store_new(
         if winner is None:
             raise
         return winner
-    _record(story, "submit", None)
+    arrived = "submit_translation" if story.translation_of is not None else "submit"
+    lifecycle.record(story, arrived, lifecycle.submitter_of(story), None)
     for purpose, wording in given:
         consents.record(story, purpose, wording, locale)
     if token is not None:
