@@ -104,9 +104,7 @@ def _awaits_confirmation(story: Story) -> bool:
     return story.awaits_author_confirmation
 
 
-_ALL = frozenset(S)
-_LIVE = _ALL - {S.ERASED}
-WAITING_FOR_MODERATOR = frozenset({S.PENDING})
+_LIVE = frozenset(S) - {S.ERASED}
 # A moderator may edit while a story can still be (or is) read; not once it is rejected,
 # withdrawn by its author, or erased.
 MODERATOR_EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.PUBLISHED, S.UNPUBLISHED})
@@ -115,7 +113,7 @@ AUTHOR_EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED})
 WITHDRAWABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.AWAITING_AUTHOR, S.PUBLISHED})
 
 _NEW: frozenset[StoryStatus] = frozenset()
-_SUBMITTER_OF_STORY = frozenset({Role.AUTHOR})
+_SUBMITTER_OF_STORY = frozenset({Role.AUTHOR})  # consents and updates: not a translator's
 
 
 def _rule(
@@ -262,10 +260,6 @@ class ActorNotAllowed(TransitionNotAllowed):
     """The action is not this actor's to take, whatever the story's state."""
 
     status = 403
-
-
-def rule(action: str) -> Rule:
-    return RULES[action]
 
 
 def arrival(action: str) -> StoryStatus:

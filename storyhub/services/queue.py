@@ -301,7 +301,7 @@ def bulk_actions(state: StoryStatus, viewer: User) -> list[str]:
     return [
         action
         for action in BULK_DECISIONS
-        if state in lifecycle.rule(action).sources and who.role in lifecycle.rule(action).actors
+        if state in lifecycle.RULES[action].sources and who.role in lifecycle.RULES[action].actors
     ]
 
 
