@@ -21,10 +21,6 @@ from storyhub.services.unit_of_work import unit_of_work
 APPEAL_MAX = 2000
 
 
-def can_appeal(story: Story) -> bool:
-    return "appeal" in lifecycle.allowed(story, lifecycle.submitter_of(story))
-
-
 def ask_for_another_look(story: Story, message: str) -> Story:
     """Put a rejected story back to the moderators with the author's message."""
     message = message.strip()
