@@ -24,7 +24,7 @@ from wtforms.validators import (
 from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.models import Relation
-from storyhub.services.moderation import TRANSITIONS
+from storyhub.services.moderation import DECISIONS
 from storyhub.services.queue import KINDS, TABS
 from storyhub.views import SaneDate, parse_moment
 
@@ -116,7 +116,7 @@ class DecisionForm(FlaskForm):
         return self.content_note.data if self.content_note.raw_data else None
 
     def validate_action(self, field: HiddenField) -> None:
-        if field.data != SAVE and field.data not in TRANSITIONS:
+        if field.data != SAVE and field.data not in DECISIONS:
             raise ValidationError("Choose one of the buttons.")
 
     def loaded_at_time(self) -> datetime | None:

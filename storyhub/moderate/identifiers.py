@@ -11,7 +11,6 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
-from storyhub.extensions import db
 from storyhub.forms import line_filter
 from storyhub.models import Story, StoryStatus
 from storyhub.moderate import bp
@@ -72,7 +71,6 @@ def redact_passage(story_id: int) -> Any:
             error.story, str(error), EraseForm(formdata=None, prefix="erase"), 409
         )
     except ServiceError as error:
-        db.session.rollback()
         return _review_after_error(story, str(error), EraseForm(formdata=None, prefix="erase"))
     # The passage itself stays out of the message: flashed text travels in the cookie.
     flash("Redacted one passage; a revision keeps the earlier text.")

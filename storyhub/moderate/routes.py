@@ -167,7 +167,6 @@ def bulk() -> Any:
             topic_slug=form.topic.data,
         )
     except ServiceError as error:
-        db.session.rollback()
         form.form_errors.append(str(error))
         return _render_queue(_filter_form(), form, error.status)
     return render_template(
@@ -300,7 +299,6 @@ def review(story_id: int) -> Any:
         _move_form_to(form, page)
         return render_review(page, form, 409, str(error))
     except ServiceError as error:
-        db.session.rollback()
         page = reviewing.review_page(story, current_user)
         return render_review(page, form, error.status, str(error))
     if form.action.data == SAVE:
@@ -351,7 +349,6 @@ def correct_language(story_id: int) -> Any:
         page = reviewing.review_page(error.story, current_user)
         return render_review(page, _reload(error.story, page), 409, str(error))
     except ServiceError as error:
-        db.session.rollback()
         page = reviewing.review_page(story, current_user)
         return render_review(page, _reload(story, page), 400, str(error))
     flash(f"Language corrected to {language_name(tag, 'en')}; the author sees why on their page.")
@@ -394,7 +391,6 @@ def erase_story(story_id: int) -> Any:
     except StaleStoryError as error:
         return _review_after_error(error.story, str(error), form, 409)
     except ServiceError as error:
-        db.session.rollback()
         return _review_after_error(story, str(error), form, error.status)
     flash(f"Story {story.id} is erased: its text and the author's details are gone.")
     return redirect(url_for("moderate.queue"))

@@ -9,44 +9,37 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryStatus
 from storyhub.models._types import utcnow
-from storyhub.services.errors import ServiceError, TransitionNotAllowed
+from storyhub.services import lifecycle
+from storyhub.services.errors import ServiceError
+from storyhub.services.unit_of_work import unit_of_work
 
 APPEAL_MAX = 2000
-
-
-def can_appeal(story: Story) -> bool:
-    return story.status is StoryStatus.REJECTED and story.appealed_at is None
 
 
 def ask_for_another_look(story: Story, message: str) -> Story:
     """Put a rejected story back to the moderators with the author's message."""
     message = message.strip()
-    if not can_appeal(story):
-        raise TransitionNotAllowed(
-            _("You have already asked for another look at this story; that decision is final.")
-            if story.appealed_at is not None
-            else _("Only a story that was not published can be looked at again.")
-        )
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story,
+        "appeal",
+        actor,
+        refusal=_l("You have already asked for another look at this story; that decision is final.")
+        if story.appealed_at is not None
+        else _l("Only a story that was not published can be looked at again."),
+    )
     if not message:
         raise ServiceError(_("Please tell the moderators why they should look again."))
     if len(message) > APPEAL_MAX:
         raise ServiceError(_("Please keep your message under %(max)d characters.", max=APPEAL_MAX))
-    story.status = StoryStatus.PENDING
-    story.appeal_message, story.appealed_at = message, utcnow()
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            action="appeal",
-            from_status=StoryStatus.REJECTED.value,
-            to_status=StoryStatus.PENDING.value,
-            reason=message,
-        )
-    )
-    db.session.commit()
+    with unit_of_work():
+        story.appeal_message, story.appealed_at = message, utcnow()
+        lifecycle.apply(story, "appeal", actor, reason=message)
     return story
 
 

@@ -12,19 +12,20 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
-from storyhub.models import ConsentPurpose, ModerationEvent, Relation, Story, StoryStatus, User
+from storyhub.models import ConsentPurpose, Relation, Story, User
 from storyhub.models._types import utcnow
-from storyhub.services import consents, distress, notify
-from storyhub.services.errors import ServiceError, TransitionNotAllowed
+from storyhub.services import consents, distress, lifecycle, notify
+from storyhub.services.errors import ServiceError
 from storyhub.services.submissions import (
     _diagnoses,
     _new_submitter,
     _set_text,
     _story_with_key,
 )
+from storyhub.services.unit_of_work import unit_of_work
 
 # How a story reached the person who entered it (stored in stories.arrived_by).
 ARRIVALS = ("letter", "phone", "email", "in_person")
@@ -66,7 +67,7 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
         )
     token = secrets.token_urlsafe(32)
     story = Story(
-        status=StoryStatus.PENDING,
+        status=lifecycle.arrival("assisted_submit"),
         author_name=entry.author_name,
         relation=entry.relation,
         country=entry.country,
@@ -84,47 +85,33 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
     _set_text(story, entry.title, entry.body)
     db.session.add(story)
     db.session.flush()
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            actor_id=entered_by.id,
-            action="assisted_submit",
-            to_status=StoryStatus.PENDING.value,
-            reason=f"arrived by {entry.arrived_by}",
-        )
-    )
+    who = lifecycle.staff(entered_by)
+    lifecycle.record(story, "assisted_submit", who, None, f"arrived by {entry.arrived_by}")
     if entry.email:
         notify.assisted_entry(story, token)
     else:
-        _confirmed(story, entered_by.id, "recorded by the person who entered it")
+        _confirmed(story, who, "recorded by the person who entered it")
     db.session.commit()
     return story
 
 
-def _confirmed(story: Story, actor_id: int | None, how: str, locale: str = "en") -> None:
+def _confirmed(story: Story, actor: lifecycle.Actor, how: str, locale: str = "en") -> None:
+    """The author's consent to publish, confirmed by them (or noted by whoever entered the
+    story, as part of entering it)."""
     story.author_confirmed_at = utcnow()
     story.agreed_title, story.agreed_author_name = story.title, story.author_name
     if story.submitter is not None:
         story.submitter.consent_publish_at = story.author_confirmed_at
     consents.record(story, ConsentPurpose.PUBLISH, consents.ASSISTED_WORDING, locale)
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            actor_id=actor_id,
-            action="author_confirm",
-            from_status=story.status.value,
-            to_status=story.status.value,
-            reason=how,
-        )
-    )
+    lifecycle.apply(story, "author_confirm", actor, reason=how)
 
 
 def confirm_by_author(story: Story, locale: str) -> Story:
     """The author read the text entered for them and agrees it may be published."""
-    if not story.awaits_author_confirmation:
-        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
-    if story.status not in (StoryStatus.PENDING, StoryStatus.CHANGES_REQUESTED):
-        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
-    _confirmed(story, None, "confirmed by the author", locale)
-    db.session.commit()
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story, "author_confirm", actor, refusal=_l("There is nothing to confirm here any more.")
+    )
+    with unit_of_work():
+        _confirmed(story, actor, "confirmed by the author", locale)
     return story

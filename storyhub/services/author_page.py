@@ -21,7 +21,7 @@ from storyhub.models import (
     StoryStatus,
 )
 from storyhub.services import consents, edit_check, helplines
-from storyhub.services.submissions import WITHDRAWABLE
+from storyhub.services.lifecycle import WITHDRAWABLE
 
 # What a moderator may correct of the author's choices (services/moderation.CORRECTIONS).
 CORRECTED = ("language", "country", "relation", "diagnoses")

@@ -13,9 +13,10 @@ from storyhub.models import (
     ReviewMarker,
     Story,
     StoryRevision,
-    StoryStatus,
 )
 from storyhub.models._types import utcnow
+from storyhub.services import lifecycle
+from storyhub.services.unit_of_work import unit_of_work
 
 
 def _story_family(story: Story) -> list[Story]:
@@ -48,7 +49,22 @@ def _wipe(story: Story) -> None:
 
 
 def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[ModerationEvent]:
-    """Erase `story` and everything hanging off it, in one transaction; return the events.
+    """Erase now, in a transaction of its own (for scripts and tests): by the moderator
+    `actor_id`, or at the author's request when None."""
+    if actor_id is None:
+        actor, action = lifecycle.submitter_of(story), "request_erasure"
+    else:
+        actor, action = lifecycle.Actor(lifecycle.Role.MODERATOR, actor_id), "erase"
+    with unit_of_work():
+        return erase_family(story, actor, action, reason)
+
+
+def erase_family(
+    story: Story, actor: lifecycle.Actor, action: str, reason: str = ""
+) -> list[ModerationEvent]:
+    """Erase `story` and everything hanging off it; return the events. `action` is the
+    lifecycle's ("erase" by a moderator, "request_erasure" by the author), checked by the
+    caller, whose unit of work commits it all at once.
 
     Earlier events lose their free-text reasons (they may quote the story); their ids, actions
     and states stay, so the record of decisions survives.
@@ -86,18 +102,9 @@ def erase_story(story: Story, actor_id: int | None, reason: str = "") -> list[Mo
     db.session.execute(sa.delete(ReviewMarker).where(ReviewMarker.story_id.in_(ids)))
     events = []
     for member in family:
-        from_status = member.status
         _wipe(member)
-        member.status = StoryStatus.ERASED
-        event = ModerationEvent(
-            story_id=member.id,
-            actor_id=actor_id,
-            action="erase",
-            from_status=from_status.value,
-            to_status=StoryStatus.ERASED.value,
-            reason=reason if member is story else "",
-        )
-        db.session.add(event)
+        # The family follows the story, whatever state each member was in.
+        event = lifecycle.apply(member, action, actor, reason if member is story else "")
+        assert event is not None
         events.append(event)
-    db.session.commit()
     return events

@@ -1,5 +1,7 @@
-"""Moderators' decisions and edits: the story state machine, each decision recorded as a
-ModerationEvent, each edit as a StoryRevision, every write checked against `version`."""
+"""Moderators' decisions and edits: each decision recorded as a ModerationEvent, each edit as a
+StoryRevision, every write checked against `version`. Which decision may be taken by whom, from
+which state to which, is the lifecycle table's (services/lifecycle.py); each call is one unit
+of work (services/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -33,8 +35,8 @@ from storyhub.sanitize import (
     moderator_html,
     plain_text_to_html,
 )
-from storyhub.services import appeals, edit_check, notify, translations
-from storyhub.services.erasure import erase_story
+from storyhub.services import appeals, edit_check, lifecycle, queue, translations
+from storyhub.services.erasure import erase_family
 from storyhub.services.errors import (
     DiagnosisRequired,
     ReasonRequired,
@@ -43,24 +45,14 @@ from storyhub.services.errors import (
     TransitionNotAllowed,
 )
 from storyhub.services.races import refused_if_changed
+from storyhub.services.unit_of_work import unit_of_work
 
 S = StoryStatus
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[StoryStatus]
-    target: StoryStatus
-    needs_reason: bool
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "approve": Transition(frozenset({S.PENDING}), S.PUBLISHED, needs_reason=False),
-    "reject": Transition(frozenset({S.PENDING}), S.REJECTED, needs_reason=True),
-    "request_changes": Transition(frozenset({S.PENDING}), S.CHANGES_REQUESTED, needs_reason=True),
-    "unpublish": Transition(frozenset({S.PUBLISHED}), S.UNPUBLISHED, needs_reason=True),
-    "republish": Transition(frozenset({S.UNPUBLISHED}), S.PUBLISHED, needs_reason=False),
-}
+# The moderator's decisions (the review page's buttons, in this order); who may take each, from
+# which state to which, is the lifecycle table's (services/lifecycle.py).
+DECISIONS = ("approve", "reject", "request_changes", "unpublish", "republish")
 
 # Approving or republishing a story whose words a moderator changed beyond small fixes
 # (services/edit_check.py) asks its author first: this event, and the state it leads to.
@@ -83,9 +75,6 @@ REASON_PROMPTS = {
     "erase": "Please give the reason for erasing (kept in the log: do not quote the story).",
 }
 
-# Edits make sense while a story can still be (or is) read; not once it is rejected, withdrawn
-# by its author, or erased.
-EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.PUBLISHED, S.UNPUBLISHED})
 FIELD_LABELS = {
     "title": "title",
     "body": "text",
@@ -155,17 +144,18 @@ class StoryEdits:
     correction_reason: str = ""
 
 
-def actions_for(story: Story) -> list[str]:
-    """Return the decisions allowed from the story's current state."""
-    return [name for name, t in TRANSITIONS.items() if story.status in t.sources]
+def actions_for(story: Story, viewer: User) -> list[str]:
+    """The decisions `viewer` may take on the story as it is (the lifecycle table's order)."""
+    offered = lifecycle.allowed(story, lifecycle.staff(viewer))
+    return [name for name in offered if name in DECISIONS]
 
 
-def can_edit(story: Story) -> bool:
-    return story.status in EDITABLE
+def can_edit(story: Story, viewer: User) -> bool:
+    return "save" in lifecycle.allowed(story, lifecycle.staff(viewer))
 
 
-def can_erase(story: Story) -> bool:
-    return story.status is not S.ERASED
+def can_erase(story: Story, viewer: User) -> bool:
+    return "erase" in lifecycle.allowed(story, lifecycle.staff(viewer))
 
 
 def snapshot(story: Story) -> dict[str, str]:
@@ -287,15 +277,7 @@ def _record_sent_back(story: Story, actor: User) -> None:
     )
 
 
-def _check_version(story: Story, expected_version: int) -> None:
-    if story.version != expected_version:
-        raise StaleStoryError(story)
-
-
-def _commit_or_stale(story: Story) -> None:
-    db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
-
-
+# A concurrent write raises Conflict when the unit of work commits: see _refused_if_changed.
 _refused_if_changed = refused_if_changed(StaleStoryError)
 
 
@@ -330,16 +312,19 @@ def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdi
     published behind the author's back: the story leaves the site and its author is asked
     to accept the new version (the review page says so before saving).
     """
-    _check_version(story, expected_version)
-    if not can_edit(story):
-        raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} cannot be edited."
+    with unit_of_work():
+        lifecycle.check(
+            story,
+            "save",
+            lifecycle.staff(actor),
+            expected_version,
+            stale=StaleStoryError,
+            refusal=f"A story that is {story.status.value.replace('_', ' ')} cannot be edited.",
         )
-    before = _words(story)
-    changed = _apply_edits(story, edits, actor)
-    if story.status is S.PUBLISHED and edit_check.compare(before, _words(story)).substantive:
-        _send_to_author(story, actor, "")
-    _commit_or_stale(story)
+        before = _words(story)
+        changed = _apply_edits(story, edits, actor)
+        if story.status is S.PUBLISHED and edit_check.compare(before, _words(story)).substantive:
+            _send_to_author(story, actor, "")
     return changed
 
 
@@ -357,22 +342,15 @@ def correct_to_detected_language(story: Story, actor: User, expected_version: in
 
 def _send_to_author(story: Story, actor: User, reason: str) -> ModerationEvent:
     """Ask the author to accept the edited version; record it and tell them."""
-    from_status = story.status
-    story.status = S.AWAITING_AUTHOR
+    who = lifecycle.staff(actor)
+    lifecycle.check(story, SEND_TO_AUTHOR, who)
+    from_status = lifecycle.move(story, SEND_TO_AUTHOR)
     story.author_reply = ""
     story.moderator_message = reason  # shown with the changes on the author's private page
     _record_sent_back(story, actor)
-    event = ModerationEvent(
-        story_id=story.id,
-        actor_id=actor.id,
-        action=SEND_TO_AUTHOR,
-        from_status=from_status.value,
-        to_status=S.AWAITING_AUTHOR.value,
-        reason=reason,
-    )
-    db.session.add(event)
+    event = lifecycle.record(story, SEND_TO_AUTHOR, who, from_status, reason)
+    assert event is not None
     _release_marker(story, actor)
-    notify.decision_made(story, event)
     return event
 
 
@@ -392,42 +370,56 @@ def decide(
     reason_preset_id: int | None = None,
 ) -> ModerationEvent:
     """Apply a moderator's decision, with any edits, and record it; one transaction."""
-    transition = TRANSITIONS.get(action)
-    if transition is None:
+    if action not in DECISIONS:
         raise TransitionNotAllowed(f"Unknown action {action!r}.")
-    _check_version(story, expected_version)
-    if story.status not in transition.sources:
-        raise TransitionNotAllowed(
-            f"A story that is {story.status.value.replace('_', ' ')} cannot be {DONE[action]}."
-        )
+    with unit_of_work():
+        return _decide(story, action, actor, expected_version, reason, edits, reason_preset_id)
+
+
+def _decide(
+    story: Story,
+    action: str,
+    actor: User,
+    expected_version: int,
+    reason: str,
+    edits: StoryEdits | None,
+    reason_preset_id: int | None,
+) -> ModerationEvent:
+    who = lifecycle.staff(actor)  # a volunteer, say, is refused whatever the story's state
+    done = DONE[action]
+    rule = lifecycle.check(
+        story,
+        action,
+        who,
+        expected_version,
+        stale=StaleStoryError,
+        refusal=f"A story that is {story.status.value.replace('_', ' ')} cannot be {done}.",
+    )
     if not appeals.may_decide(story, actor.id):
         raise TransitionNotAllowed(
             f"You rejected story {story.id} and its author asked for another look: "
             "a different moderator decides this time."
         )
-    if transition.target is S.PUBLISHED and story.awaits_author_confirmation:
+    if rule.target is S.PUBLISHED and story.awaits_author_confirmation:
         # Entered on the author's behalf (services/assisted.py): their consent comes first.
         raise TransitionNotAllowed(
             f"Story {story.id} was entered for its author, who has not confirmed it yet: "
             "it can be published once they have."
         )
     reason = compose_reason(action, reason, reason_preset_id)
-    if transition.needs_reason and not reason:
+    if rule.reason and not reason:
         raise ReasonRequired(REASON_PROMPTS[action])
 
-    from_status = story.status
     if edits is not None:
         _apply_edits(story, edits, actor)
-    if transition.target is S.PUBLISHED and not story.diagnoses:
+    if rule.target is S.PUBLISHED and not story.diagnoses:
         # Readers find stories by diagnosis; the teaser line names it.
         raise DiagnosisRequired("Choose at least one diagnosis before publishing.")
     if action in ASKS_AUTHOR and asks_author(story):
-        event = _send_to_author(story, actor, reason)
-        _commit_or_stale(story)
-        return event
+        return _send_to_author(story, actor, reason)
     story.author_reply = ""  # answered by this decision (the event history keeps it)
-    story.status = transition.target
-    if transition.target is S.PUBLISHED and story.published_at is None:
+    from_status = lifecycle.move(story, action)
+    if rule.target is S.PUBLISHED and story.published_at is None:
         story.published_at = utcnow()
     if action == "approve":  # the moderator vouches for the translation as it stands now
         translations.record_source(story)
@@ -435,18 +427,9 @@ def decide(
         story.moderator_message = reason
     if action == "request_changes":
         _record_sent_back(story, actor)
-    event = ModerationEvent(
-        story_id=story.id,
-        actor_id=actor.id,
-        action=action,
-        from_status=from_status.value,
-        to_status=transition.target.value,
-        reason=reason,
-    )
-    db.session.add(event)
+    event = lifecycle.record(story, action, who, from_status, reason)
+    assert event is not None
     _release_marker(story, actor)
-    notify.decision_made(story, event)
-    _commit_or_stale(story)
     return event
 
 
@@ -457,16 +440,20 @@ def erase(story: Story, actor: User, expected_version: int, reason: str) -> Mode
     By the time the notice is queued the submitter's address is gone, by design: erasure
     keeps nothing to write to.
     """
-    _check_version(story, expected_version)
-    if not can_erase(story):
-        raise TransitionNotAllowed("This story is already erased.")
-    reason = reason.strip()
-    if not reason:
-        raise ReasonRequired(REASON_PROMPTS["erase"])
-    event = erase_story(story, actor.id, reason)[0]
-    notify.decision_made(story, event)
-    db.session.commit()
-    return event
+    who = lifecycle.staff(actor)
+    with unit_of_work():
+        rule = lifecycle.check(
+            story,
+            "erase",
+            who,
+            expected_version,
+            stale=StaleStoryError,
+            refusal="This story is already erased.",
+        )
+        reason = reason.strip()
+        if rule.reason and not reason:
+            raise ReasonRequired(REASON_PROMPTS["erase"])
+        return erase_family(story, who, "erase", reason)[0]
 
 
 @dataclass(frozen=True)
@@ -494,8 +481,7 @@ def _bulk_one(
         edits = StoryEdits(topics=[*(t.slug for t in story.topics), topic.slug])
     try:
         event = decide(story, action, actor, version, reason=reason, edits=edits)
-    except StaleStoryError as error:
-        db.session.rollback()
+    except StaleStoryError as error:  # decide rolled back its unit of work
         return BulkOutcome(
             story_id,
             title,
@@ -504,7 +490,6 @@ def _bulk_one(
             f"(it is now {error.story.status.value.replace('_', ' ')}): open it to decide.",
         )
     except ServiceError as error:
-        db.session.rollback()
         return BulkOutcome(story_id, title, False, str(error))
     return BulkOutcome(story_id, title, True, f"now {event.to_status.replace('_', ' ')}")
 
@@ -519,7 +504,7 @@ def bulk_decide(
 ) -> list[BulkOutcome]:
     """Approve (onto a topic) or reject several pending stories, each in its own transaction,
     with its own event and notice; one story failing does not stop the others."""
-    if action not in ("approve", "reject"):
+    if action not in queue.BULK_DECISIONS:
         raise TransitionNotAllowed("Several stories at once can only be approved or rejected.")
     if not targets:
         raise ServiceError("Tick at least one story.")

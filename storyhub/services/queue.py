@@ -20,6 +20,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text
+from storyhub.services import lifecycle
 from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import diagnosis_ids_with_descendants
 
@@ -100,6 +101,8 @@ class QueuePage:
     next_after: int | None
     languages: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    # What the bulk form offers on this tab (approve, reject: from pending only).
+    bulk_actions: list[str] = field(default_factory=list)
 
 
 def _conditions(filters: QueueFilters) -> list[sa.ColumnElement[bool]]:
@@ -285,7 +288,21 @@ def queue_page(filters: QueueFilters, after: int | None, viewer: User) -> QueueP
         next_after=stories[-1].id if more else None,
         languages=_present(Story.language),
         countries=_present(Story.country),
+        bulk_actions=bulk_actions(filters.state, viewer),
     )
+
+
+BULK_DECISIONS = ("approve", "reject")
+
+
+def bulk_actions(state: StoryStatus, viewer: User) -> list[str]:
+    """The decisions the queue offers for ticked stories of a tab, as the lifecycle allows."""
+    who = lifecycle.staff(viewer)
+    return [
+        action
+        for action in BULK_DECISIONS
+        if state in lifecycle.RULES[action].sources and who.role in lifecycle.RULES[action].actors
+    ]
 
 
 def _tab_query(filters: QueueFilters) -> sa.Select[tuple[int]]:

@@ -371,9 +371,9 @@ def review_page(story: Story, viewer: User, changes: ChangesSince | None = None)
         related = [original, *related]
     return ReviewPage(
         story=story,
-        actions=moderation.actions_for(story),
-        can_edit=moderation.can_edit(story),
-        can_erase=moderation.can_erase(story),
+        actions=moderation.actions_for(story, viewer),
+        can_edit=moderation.can_edit(story, viewer),
+        can_erase=moderation.can_erase(story, viewer),
         flags=story_flags(story),
         diff=diff,
         edited=has_changes(diff),

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
 from storyhub.models import (
     ConsentPurpose,
     Diagnosis,
-    ModerationEvent,
     Relation,
     Story,
     StoryStatus,
@@ -31,6 +31,7 @@ from storyhub.services import (
     distress,
     erasure,
     language_check,
+    lifecycle,
     manage_links,
     notify,
     reidentification,
@@ -38,6 +39,7 @@ from storyhub.services import (
 )
 from storyhub.services.errors import Conflict, ServiceError, TransitionNotAllowed
 from storyhub.services.races import refused_if_changed
+from storyhub.services.unit_of_work import unit_of_work
 
 # Recorded with each consent, so we know which wording a person agreed to.
 CONSENT_TEXT_VERSION = consents.PUBLISH_WORDING
@@ -46,8 +48,6 @@ REPLY_MAX = 5000
 
 S = StoryStatus
 P = ConsentPurpose
-EDITABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED})
-WITHDRAWABLE = frozenset({S.PENDING, S.CHANGES_REQUESTED, S.AWAITING_AUTHOR, S.PUBLISHED})
 
 
 class LanguageNeedsConfirmation(ServiceError):
@@ -223,17 +223,6 @@ def _new_submitter(token: str, email: str, consent: bool) -> Submitter:
     )
 
 
-def _record(story: Story, action: str, from_status: StoryStatus | None) -> None:
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            action=action,
-            from_status=from_status.value if from_status else None,
-            to_status=story.status.value,
-        )
-    )
-
-
 def _store_new(
     story: Story,
     idempotency_key: str,
@@ -253,7 +242,8 @@ def _store_new(
         if winner is None:
             raise
         return winner
-    _record(story, "submit", None)
+    arrived = "submit_translation" if story.translation_of is not None else "submit"
+    lifecycle.record(story, arrived, lifecycle.submitter_of(story), None)
     for purpose, wording in given:
         consents.record(story, purpose, wording, locale)
     if token is not None:
@@ -287,7 +277,7 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         raise MayIdentifyAuthor(risk)
     token = _manage_token_for(submission.idempotency_key)
     story = Story(
-        status=S.PENDING,
+        status=lifecycle.arrival("submit"),
         author_name=submission.author_name,
         relation=submission.relation,
         relation_detail=submission.relation_detail,
@@ -324,7 +314,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     )
     token = _manage_token_for(submission.idempotency_key)
     story = Story(
-        status=S.PENDING,
+        status=lifecycle.arrival("submit_translation"),
         author_name=original.author_name,
         translator_name=submission.translator_name,
         relation=original.relation,
@@ -407,27 +397,33 @@ def _unchanged(story: Story, edit: StoryEdit) -> bool:
     ) and (edit.author_name in (None, story.author_name))
 
 
-def _commit_or_changed(story: Story) -> None:
-    db.session.commit()  # a concurrent write raises Conflict: see _refused_if_changed
-
-
+# A concurrent write raises Conflict when the unit of work commits: see _refused_if_changed.
 _refused_if_changed = refused_if_changed(StoryChanged)
 
 
 @_refused_if_changed
 def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     """Save the submitter's changes while pending or changes requested; back to the queue."""
-    if story.status not in EDITABLE:
-        raise TransitionNotAllowed(
-            _(
-                "Your story can no longer be changed here: its status changed while this page "
-                "was open. Nothing you typed is lost: it is below, so you can copy it."
-            )
-        )
-    if story.version != expected_version:
-        if _unchanged(story, edit):
-            return story
-        raise StoryChanged(story)
+    action = "resubmit" if story.status is S.CHANGES_REQUESTED else "edit"
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story,
+        action,
+        actor,
+        refusal=_l(
+            "Your story can no longer be changed here: its status changed while this page "
+            "was open. Nothing you typed is lost: it is below, so you can copy it."
+        ),
+    )
+    if story.version != expected_version and _unchanged(story, edit):
+        return story  # a double click on Save
+    lifecycle.check_version(story, action, expected_version, StoryChanged)
+    with unit_of_work():
+        _save_edit(story, edit, action, actor)
+    return story
+
+
+def _save_edit(story: Story, edit: StoryEdit, action: str, actor: lifecycle.Actor) -> None:
     story.detected_language = _checked_language(
         edit.language, edit.title, edit.body, edit.confirm_language
     )
@@ -451,13 +447,9 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         if edit.translator_name is not None:
             story.translator_name = edit.translator_name
         translations.record_source(story)
-    from_status = story.status
-    story.status = S.PENDING
-    _record(story, "resubmit" if from_status is S.CHANGES_REQUESTED else "edit", from_status)
+    lifecycle.apply(story, action, actor)
     # The edit form says the choices stay and apply to the changed text.
     consents.retie(story, consents.EDIT_WORDING, edit.locale)
-    _commit_or_changed(story)
-    return story
 
 
 @_refused_if_changed
@@ -465,13 +457,18 @@ def switch_to_detected_language(story: Story, expected_version: int) -> Story:
     """One click on the author's page: the story is in the language the text reads as."""
     if story.detected_language is None:
         return story  # a second click, or a moderator already settled it
-    if story.status not in (*EDITABLE, S.PUBLISHED):
-        raise TransitionNotAllowed(_("Your story can no longer be changed here."))
-    if story.version != expected_version:
-        raise StoryChanged(story)
-    story.language, story.detected_language = story.detected_language, None
-    _record(story, "switch_language", story.status)
-    _commit_or_changed(story)
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story,
+        "switch_language",
+        actor,
+        expected_version,
+        stale=StoryChanged,
+        refusal=_l("Your story can no longer be changed here."),
+    )
+    with unit_of_work():
+        story.language, story.detected_language = story.detected_language, None
+        lifecycle.apply(story, "switch_language", actor)
     return story
 
 
@@ -480,15 +477,18 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
     """Take the story back (pending, changes requested or published → withdrawn)."""
     if story.status is S.WITHDRAWN:
         return story  # a second click: already done
-    if story.status not in WITHDRAWABLE:
-        raise TransitionNotAllowed(_("This story cannot be withdrawn any more."))
-    if story.version != expected_version:
-        raise StoryChanged(story)
-    from_status = story.status
-    story.status = S.WITHDRAWN
-    _record(story, "withdraw", from_status)
-    consents.withdraw(story, P.PUBLISH)
-    _commit_or_changed(story)
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story,
+        "withdraw",
+        actor,
+        expected_version,
+        stale=StoryChanged,
+        refusal=_l("This story cannot be withdrawn any more."),
+    )
+    with unit_of_work():
+        lifecycle.apply(story, "withdraw", actor)
+        consents.withdraw(story, P.PUBLISH)
     return story
 
 
@@ -498,10 +498,14 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
     existing = _story_with_key(submission.idempotency_key)
     if existing is not None:
         return existing
-    if story.status is not S.PUBLISHED or story.kind != "story":
-        raise TransitionNotAllowed(_("You can add an update once your story is published."))
+    lifecycle.check(
+        story,
+        "add_update",
+        lifecycle.submitter_of(story),
+        refusal=_l("You can add an update once your story is published."),
+    )
     update = Story(
-        status=S.PENDING,
+        status=lifecycle.arrival("submit"),  # an update arrives like a story
         author_name=story.author_name,
         relation=story.relation,
         relation_detail=story.relation_detail,
@@ -531,12 +535,15 @@ def request_erasure(story: Story) -> None:
     for attempt in range(2):
         if story.status is S.ERASED:
             return
+        actor = lifecycle.submitter_of(story)
         try:
-            erasure.erase_story(story, actor_id=None, reason="requested by the author")
+            with unit_of_work():
+                lifecycle.check(story, "request_erasure", actor)
+                erasure.erase_family(story, actor, "request_erasure", "requested by the author")
             return
         except Conflict:
-            # A moderator wrote meanwhile; erasure does not depend on it: once more, afresh.
-            db.session.rollback()
+            # A moderator wrote meanwhile (the unit of work rolled back); erasure does not
+            # depend on it: once more, afresh.
             story = db.session.get(Story, story.id, populate_existing=True)  # type: ignore[assignment]
             if attempt:
                 raise
@@ -562,26 +569,26 @@ def set_consent(
     change). Giving consent is tied to the text the author saw, so it checks `version`.
     """
     attribute = consents.SWITCHES.get(purpose)
-    if attribute is None or story.kind != "story":
-        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
-    if story.status in (S.ERASED, S.REJECTED):
-        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
+    action = "give_consent" if give else "withdraw_consent"
+    refusal = _l("This choice cannot be changed for this story.")
+    if attribute is None:
+        raise TransitionNotAllowed(str(refusal))
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(story, action, actor, refusal=refusal)
     if getattr(story, attribute) == give:
         return story  # a second click: already so
-    if give and story.version != expected_version:
-        raise StoryChanged(story)
+    lifecycle.check_version(story, action, expected_version, StoryChanged)
     for attempt in range(2):
-        setattr(story, attribute, give)
-        if give:
-            consents.record(story, purpose, consents.MANAGE_WORDING, locale)
-        else:
-            consents.withdraw(story, purpose)
-        _record(story, CONSENT_EVENTS[(purpose, give)], story.status)
         try:
-            db.session.commit()
+            with unit_of_work():
+                setattr(story, attribute, give)
+                if give:
+                    consents.record(story, purpose, consents.MANAGE_WORDING, locale)
+                else:
+                    consents.withdraw(story, purpose)
+                lifecycle.apply(story, action, actor, event=CONSENT_EVENTS[(purpose, give)])
             return story
         except Conflict:
-            db.session.rollback()
             story = db.session.get(Story, story.id, populate_existing=True)  # type: ignore[assignment]
             if give or attempt:
                 raise StoryChanged(story) from None
@@ -600,28 +607,33 @@ def story_for_proposal(story: Story, target_id: int) -> Story | None:
     return next((u for u in story.updates if u.id == target_id), None)
 
 
-def _check_awaiting(story: Story, expected_version: int) -> None:
-    if story.status is not S.AWAITING_AUTHOR:
-        raise TransitionNotAllowed(_("There is nothing to decide here any more."))
-    if story.version != expected_version:
-        raise StoryChanged(story)
+def _check_awaiting(story: Story, action: str, expected_version: int) -> lifecycle.Actor:
+    actor = lifecycle.submitter_of(story)
+    lifecycle.check(
+        story,
+        action,
+        actor,
+        expected_version,
+        stale=StoryChanged,
+        refusal=_l("There is nothing to decide here any more."),
+    )
+    return actor
 
 
 @_refused_if_changed
 def accept_edits(story: Story, expected_version: int, locale: str = "en") -> Story:
     """ "Publish this version": the author accepts a moderator's edits; it is published, and
     the edited text becomes the author's (their consents are tied to it)."""
-    _check_awaiting(story, expected_version)
-    story.status = S.PUBLISHED
-    if story.published_at is None:
-        story.published_at = utcnow()
-    story.body_text = html_to_text(story.body_html)
-    _agreed(story)
-    story.author_reply = ""
-    translations.record_source(story)
-    _record(story, "author_accept", S.AWAITING_AUTHOR)
-    consents.retie(story, consents.ACCEPT_WORDING, locale)
-    _commit_or_changed(story)
+    actor = _check_awaiting(story, "author_accept", expected_version)
+    with unit_of_work():
+        lifecycle.apply(story, "author_accept", actor)
+        if story.published_at is None:
+            story.published_at = utcnow()
+        story.body_text = html_to_text(story.body_html)
+        _agreed(story)
+        story.author_reply = ""
+        translations.record_source(story)
+        consents.retie(story, consents.ACCEPT_WORDING, locale)
     return story
 
 
@@ -634,17 +646,8 @@ def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
         raise ServiceError(_("Please write your message to the moderator."))
     if len(message) > REPLY_MAX:
         raise ServiceError(_("Please keep your message under %(max)d characters.", max=REPLY_MAX))
-    _check_awaiting(story, expected_version)
-    story.status = S.PENDING
-    story.author_reply = message
-    db.session.add(
-        ModerationEvent(
-            story_id=story.id,
-            action="author_reply",
-            from_status=S.AWAITING_AUTHOR.value,
-            to_status=S.PENDING.value,
-            reason=message,
-        )
-    )
-    _commit_or_changed(story)
+    actor = _check_awaiting(story, "author_reply", expected_version)
+    with unit_of_work():
+        story.author_reply = message
+        lifecycle.apply(story, "author_reply", actor, reason=message)
     return story

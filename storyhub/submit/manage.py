@@ -18,11 +18,9 @@ from flask_babel import lazy_gettext as _l
 from storyhub.extensions import limiter
 from storyhub.i18n import country_choices, current_locale, language_name
 from storyhub.models import ConsentPurpose, Relation, Story, StoryStatus
-from storyhub.services import appeals, author_page, catalog
+from storyhub.services import author_page, catalog, lifecycle
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
 from storyhub.services.submissions import (
-    EDITABLE,
-    WITHDRAWABLE,
     LanguageNeedsConfirmation,
     StoryChanged,
     StoryEdit,
@@ -78,6 +76,16 @@ def story_or_404(token: str) -> Story:
     return story
 
 
+def offered(story: Story) -> list[str]:
+    """What the holder of the story's link may do with it now (services/lifecycle.py)."""
+    return lifecycle.allowed(story, lifecycle.submitter_of(story))
+
+
+def may_edit(story: Story) -> bool:
+    actions = offered(story)
+    return "edit" in actions or "resubmit" in actions
+
+
 def back_to_manage(token: str, message: str, category: str = "message") -> Any:
     flash(message, category)
     return redirect(url_for(".manage_story", token=token))
@@ -92,6 +100,7 @@ def render_manage(
     appeal_form: AppealForm | None = None,
 ) -> Any:
     page = author_page.manage_page(story)
+    actions = offered(story)
     forms = reply_forms or {}
     for proposal in page.proposals:  # one reply form per story waiting for an answer
         target = proposal.story
@@ -107,11 +116,11 @@ def render_manage(
             page=page,
             reply_forms=forms,
             message=message,
-            can_edit=story.status in EDITABLE,
-            can_withdraw=story.status in WITHDRAWABLE,
-            can_update=story.status is StoryStatus.PUBLISHED and story.kind == "story",
-            can_erase=story.status is not StoryStatus.ERASED,
-            can_appeal=appeals.can_appeal(story),
+            can_edit="edit" in actions or "resubmit" in actions,
+            can_withdraw="withdraw" in actions,
+            can_update="add_update" in actions,
+            can_erase="request_erasure" in actions,
+            can_appeal="appeal" in actions,
             appeal_form=appeal_form or AppealForm(formdata=None),
         ),
         status,
@@ -283,7 +292,7 @@ def render_edit(story: Story, token: str, form: Any, status: int = 200, message:
             token=token,
             form=form,
             message=message,
-            can_save=story.status in EDITABLE,
+            can_save=may_edit(story),
         ),
         status,
     )
@@ -303,7 +312,7 @@ def _refill_edit(status: int, message: str) -> Any:
 def edit_story_page(token: str) -> Any:
     story = story_or_404(token)
     if request.method == "GET":
-        if story.status not in EDITABLE:
+        if not may_edit(story):
             return back_to_manage(token, _("Your story can no longer be changed here."))
         form = edit_form(story, data=_current_values(story))
         form.validate_language(form.language)  # shows a tag the menu lacks in the text box
@@ -368,7 +377,7 @@ def withdraw_story_page(token: str) -> Any:
         except TransitionNotAllowed as error:
             return back_to_manage(token, str(error))
         return back_to_manage(token, _("Your story is withdrawn. It is no longer on the site."))
-    if story.status not in WITHDRAWABLE and story.status is not StoryStatus.WITHDRAWN:
+    if "withdraw" not in offered(story) and story.status is not StoryStatus.WITHDRAWN:
         return back_to_manage(token, _("This story cannot be withdrawn any more."))
     status = 400 if request.method == "POST" else 200
     message = invalid_form_message(form, _("Withdraw my story")) if status == 400 else ""
@@ -403,7 +412,7 @@ def _refill_update(status: int, message: str) -> Any:
 @private_page
 def add_update_page(token: str) -> Any:
     story = story_or_404(token)
-    if story.status is not StoryStatus.PUBLISHED or story.kind != "story":
+    if "add_update" not in offered(story):
         return back_to_manage(token, _("You can add an update once your story is published."))
     form = UpdateForm()
     if not form.validate_on_submit():
@@ -438,7 +447,7 @@ def add_update_page(token: str) -> Any:
 @private_page
 def erase_story_page(token: str) -> Any:
     story = story_or_404(token)
-    if story.status is StoryStatus.ERASED:
+    if "request_erasure" not in offered(story):
         return back_to_manage(token, _("Everything has already been erased."))
     form = EraseForm()
     if form.validate_on_submit():
