@@ -178,9 +178,9 @@ def _changed_tags(session: so.Session) -> set[str]:
         if isinstance(obj, _TAXONOMY):
             tags.add(cache_tags.ALL)  # rare: names and the tree show on every page
         elif isinstance(obj, Story):
-            new_or_deleted = obj in session.new or obj in deleted
-            if (new_or_deleted or session.is_modified(obj)) and cache_tags.is_public_change(obj):
-                tags |= cache_tags.story_change_tags(obj, new_or_deleted)
+            new, gone = obj in session.new, obj in deleted
+            if (new or gone or session.is_modified(obj)) and cache_tags.is_public_change(obj):
+                tags |= cache_tags.story_change_tags(obj, new, gone)
     return tags
 
 

@@ -163,20 +163,49 @@ def is_public_change(obj: Story) -> bool:
     return StoryStatus.PUBLISHED in _values(obj, "status")
 
 
-# A change to one of these may add a language or country to the site's filter menus, or
-# take one away (a translation leaves with its original's consent to translations).
-_FACET_COLUMNS = ("status", "language", "country", "allow_translation")
+def _facets_move(obj: Story, new: bool, deleted: bool) -> bool:
+    """Whether the change may add a language or country to the filter menus (those of the
+    public stories) or take one away. Leaving the site, a new language or country of a public
+    story, or a change of consent to translations (the original's translations leave or come
+    back) always may (all rare); arriving may, unless another public story already has the
+    same language and country (a publish, the common case, seldom changes the menus)."""
+    attrs = sa.inspect(obj).attrs
+    if deleted or StoryStatus.PUBLISHED in (attrs.status.history.deleted or ()):
+        return True
+    if attrs.allow_translation.history.has_changes():
+        return True
+    if attrs.language.history.has_changes() or attrs.country.history.has_changes():
+        return True
+    if not (new or attrs.status.history.has_changes()):
+        return False  # an edit of a public story: still there, in the same language
+    if obj.translation_of_id is None and obj.update_of_id is None and obj.translations:
+        return True  # back on the site with its translations, in their own languages
+    return not (
+        _shown_elsewhere(obj, Story.language, obj.language)
+        and _shown_elsewhere(obj, Story.country, obj.country)
+    )
 
 
-def story_change_tags(obj: Story, new_or_deleted: bool) -> set[str]:
+def _shown_elsewhere(obj: Story, column: Any, value: str) -> bool:
+    """Another public story has this language (or country): the menus list it already, and
+    still will. Read before the flush, by key of the indexed column (one probe)."""
+    from storyhub.extensions import db
+    from storyhub.services.catalog import is_public
+
+    query = sa.select(Story.id).where(column == value, is_public(), Story.update_of_id.is_(None))
+    if obj.id is not None:
+        query = query.where(Story.id != obj.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def story_change_tags(obj: Story, new: bool, deleted: bool) -> set[str]:
     """Tags of every page that shows this story before or after the change: its family's
     page, its (and its original's) language, country, topics and diagnoses with their
     ancestors, the languages of its translations, and the coarse tags."""
     tags = {STORIES}
     if obj.id is not None:
         tags.add(story(obj.id))
-    attrs = sa.inspect(obj).attrs
-    if new_or_deleted or any(attrs[name].history.has_changes() for name in _FACET_COLUMNS):
+    if _facets_move(obj, new, deleted):
         tags.add(FACETS)
     tags |= _dimension_tags(obj)
     original = obj.translation_of or obj.update_of
