@@ -312,32 +312,37 @@ def run_crawl(
     report(args, rows, 0, 0, extra)
 
 
-def _publish_every(seconds: float, env: dict[str, str], stop: threading.Event) -> list[float]:
-    """Publish a story every `seconds` until `stop`, through the app's own ORM session (so
-    the page cache's flush hook sees it, as it sees a moderator's approval): a copy of a
-    random public story (same language, country, diagnoses, topics). When each happened."""
-    sys.path.insert(0, str(ROOT))
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        from storyhub import create_app
+class Publisher:
+    """Publishes stories through the app's own ORM session (so the page cache's flush hook
+    sees them, as it sees a moderator's approval): each a copy of a random public story
+    (same language, country, diagnoses and topics)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        sys.path.insert(0, str(ROOT))
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            from storyhub import create_app
+
+            self.app = create_app()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        self.rng = random.Random(5)
+        self.ids: list[int] = []
+
+    def publish(self) -> None:
         from storyhub.extensions import db
         from storyhub.models import Story, StoryStatus
 
-        app = create_app()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    moments: list[float] = []
-    rng = random.Random(5)
-    with app.app_context():
-        ids = db.session.scalars(
-            sa.select(Story.id).where(Story.status == StoryStatus.PUBLISHED,
-                                      Story.translation_of_id.is_(None),
-                                      Story.update_of_id.is_(None))
-        ).all()  # fmt: skip
-        while not stop.wait(seconds):
-            source = db.session.get(Story, rng.choice(ids))
+        with self.app.app_context():
+            if not self.ids:
+                self.ids = list(db.session.scalars(
+                    sa.select(Story.id).where(Story.status == StoryStatus.PUBLISHED,
+                                              Story.translation_of_id.is_(None),
+                                              Story.update_of_id.is_(None))
+                ))  # fmt: skip
+            source = db.session.get(Story, self.rng.choice(self.ids))
             copy = Story(
                 title=f"{source.title} (again)", body_text=source.body_text,
                 body_html=source.body_html, excerpt=source.excerpt,
@@ -348,10 +353,11 @@ def _publish_every(seconds: float, env: dict[str, str], stop: threading.Event) -
             )  # fmt: skip
             db.session.add(copy)
             db.session.commit()
-            moments.append(time.monotonic())
-        db.session.remove()
-        db.engine.dispose()
-    return moments
+
+    def every(self, seconds: float, stop: threading.Event, count: list[int]) -> None:
+        while not stop.wait(seconds):
+            self.publish()
+            count.append(1)
 
 
 def hit_ratio(args: argparse.Namespace, env: dict[str, str], url: str, port: int) -> dict:
@@ -374,12 +380,11 @@ def hit_ratio(args: argparse.Namespace, env: dict[str, str], url: str, port: int
         if len(cacheable) <= previous * 1.01 and _round >= 2:
             break
         previous = len(cacheable)
+    publisher = Publisher(env)
     stop = threading.Event()
-    moments: list[float] = []
-    publisher = threading.Thread(
-        target=lambda: moments.extend(_publish_every(5, env, stop)), daemon=True
-    )
-    publisher.start()
+    moments: list[int] = []
+    thread = threading.Thread(target=publisher.every, args=(5, stop, moments), daemon=True)
+    thread.start()
     rng = random.Random(7)
     weights = [1 / (rank + 1) for rank in range(len(popular))]
     deadline = time.monotonic() + args.hit_seconds
@@ -390,10 +395,21 @@ def hit_ratio(args: argparse.Namespace, env: dict[str, str], url: str, port: int
             return None
         return next(walk) if rng.random() < 0.5 else rng.choices(popular, weights)[0]
 
+    started = time.monotonic()
     answers = _fetch_all(port, pick, 8)
+    elapsed = time.monotonic() - started
     stop.set()
-    publisher.join(timeout=30)
+    thread.join(timeout=60)
     kept = [(p, cache) for p, cache in answers if p in cacheable]
+    # Independent of the machine's speed: how many of the cached pages one publish makes
+    # stale. After each publish, every cacheable URL once (with Redis one pass re-fills the
+    # shared store; without it a worker may still hold a page the other re-made).
+    _fetch_all(port, sorted(cacheable), 8)
+    stale = []
+    for _publish in range(3):
+        publisher.publish()
+        answers_after = _fetch_all(port, sorted(cacheable), 8)
+        stale.append(sum(cache != "hit" for _p, cache in answers_after))
     return {
         "urls": len(paths),
         "cacheable": len(cacheable),
@@ -403,6 +419,8 @@ def hit_ratio(args: argparse.Namespace, env: dict[str, str], url: str, port: int
         "kept_hits": sum(cache == "hit" for _p, cache in kept),
         "publishes": len(moments),
         "seconds": args.hit_seconds,
+        "rps": len(answers) / elapsed,
+        "stale": stale,
     }
 
 
@@ -448,7 +466,12 @@ def hit_ratio_lines(hits: dict) -> list[str]:
         f"half pick by popularity; 8 clients; {hits['seconds']} s; {hits['publishes']} stories "
         f"published, one every 5 s): **{kept:.3f}** of {hits['kept_requests']:,} requests to "
         f"cacheable URLs were hits; {overall:.3f} of all {hits['requests']:,} requests "
-        "(the rest are URLs with a parameter the page ignores, or redirects: never stored).",
+        "(the rest are URLs with a parameter the page ignores, or redirects: never stored); "
+        f"{hits['rps']:.0f} requests/s. The ratio grows with traffic: a publish makes a fixed "
+        f"set of pages stale. Pages one publish made stale, of the {hits['cacheable']:,} "
+        f"cached: {', '.join(str(n) for n in hits['stale'])} (three publishes; "
+        f"{sum(hits['stale']) / len(hits['stale']) / max(hits['cacheable'], 1):.1%} on "
+        "average; the one-generation cache made all of them stale).",
     ]
 
 
