@@ -7,8 +7,12 @@
 
 Each run builds a fresh database (SQLite file, or a PostgreSQL schema), loads the demo and
 N synthetic stories, starts gunicorn with the production config, measures every target with
-wrk, and appends a table to bench/RESULTS.md. The baseline is /healthz (no database, no
-template): every other figure is shown as a ratio to it, so results compare across machines.
+wrk, and appends a table to bench/RESULTS.md. The baseline is a bare Flask hello-world
+(bench/hello.py) under the same gunicorn settings, measured in the same run: every figure is
+shown as a ratio to it (and to /healthz, storyhub's own cheapest route), so results compare
+across machines. The `hit-ratio` target warms the page cache with a crawl-like URL list, then
+replays a mixed workload (a crawler walking the list, readers favouring popular pages) while a
+story is published every 5 seconds, and reports the share of answers served from the cache.
 With --crawl, wrk walks a few thousand distinct public URLs instead (bench/crawl.py), directly
 against gunicorn and through nginx (deploy/run-local), and the slowest URLs are named.
 """
@@ -20,6 +24,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -27,11 +32,13 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -40,8 +47,9 @@ BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "report.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DIAGNOSIS = "/diagnoses/systemic-sclerosis"
-TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story", "search",
-           "topic-1", "diagnosis-1", "submit")  # fmt: skip
+TARGETS = ("hello", "healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached",
+           "story-uncached", "story", "search", "topic-1", "diagnosis-1", "submit",
+           "hit-ratio")  # fmt: skip
 LOAD_BEFORE = os.getloadavg()  # 1, 5, 15 minutes: the machine is shared
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -76,7 +84,10 @@ def flask(args: list[str], env: dict[str, str]) -> str:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, args: argparse.Namespace):
+def gunicorn(
+    env: dict[str, str], port: int, args: argparse.Namespace, app: str = "wsgi:app",
+    ready: str = "/healthz",
+):  # fmt: skip
     """gunicorn with the production settings (storyhub/gunicorn_conf.py); flags override."""
     overrides = []
     for flag, value in (("--workers", args.workers), ("--threads", args.threads),
@@ -85,13 +96,13 @@ def gunicorn(env: dict[str, str], port: int, args: argparse.Namespace):
             overrides += [flag, str(value)]
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:storyhub.gunicorn_conf", *overrides,
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--pythonpath", "bench", app],
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            if get(port, "/healthz")[0] == 200:
+            if get(port, ready)[0] == 200:
                 break
             time.sleep(0.2)
         yield process
@@ -173,6 +184,8 @@ def main() -> None:
         "public URLs, direct to gunicorn and through deploy/run-local (nginx)",
     )
     parser.add_argument("--crawl-urls", type=int, default=3000)
+    parser.add_argument("--hit-urls", type=int, default=1500, help="hit-ratio: distinct URLs")
+    parser.add_argument("--hit-seconds", type=int, default=40, help="hit-ratio: workload time")
     parser.add_argument(
         "--crawl-timing-budget",
         type=int,
@@ -208,15 +221,23 @@ def main() -> None:
             run_crawl(args, env, url, port, workdir)
             return
         rows = []
+        chosen = args.targets.split(",")
+        if "hello" in chosen:
+            hello_port = free_port()
+            with gunicorn(env, hello_port, args, app="hello:app", ready="/"):
+                wrk(hello_port, "/", 2, args.connections)  # warm up, as below
+                rows.append(("baseline: Flask hello-world", measure(args, hello_port, "/", {})))
+        hits = None
         with gunicorn(env, port, args):
             story_path = canonical_story_path(port, url)
             targets = {
-                "healthz": ("baseline /healthz", "/healthz", {}),
+                "healthz": ("/healthz (no database, no template)", "/healthz", {}),
                 # A new query string per request defeats any URL-keyed cache: the uncached cost.
                 "topic": ("topic page, uncached", "/topics/calcinosis", {"VARY_QUERY": "1"}),
                 "topic-cached": ("topic page, cached", "/topics/calcinosis", {}),
                 "diagnosis": ("diagnosis page, uncached", DIAGNOSIS, {"VARY_QUERY": "1"}),
                 "diagnosis-cached": ("diagnosis page, cached", DIAGNOSIS, {}),
+                "story-uncached": ("story page, uncached", story_path, {"VARY_QUERY": "1"}),
                 "story": ("story page, cached", story_path, {}),
                 "search": ("search, uncached", "/search?q=gloves", {"VARY_QUERY": "1"}),
                 # One connection: the latency of one uncached page, not the queue in front of it
@@ -232,7 +253,6 @@ def main() -> None:
                     {"VARY_QUERY": "1", "CONNECTIONS": 1},
                 ),
             }
-            chosen = args.targets.split(",")
             # Warm up: imports, first connections, SQLite's page cache.
             wrk(port, "/healthz", 2, args.connections)
             for name, (label, path, extra) in targets.items():
@@ -247,7 +267,9 @@ def main() -> None:
                 stored = count_benchmark_stories(url) - before
                 accepted = post["accepted"]
                 rows.append(("POST /submit", post))
-    report(args, rows, accepted, stored)
+            if "hit-ratio" in chosen:
+                hits = hit_ratio(args, env, url, port)
+    report(args, rows, accepted, stored, hit_ratio_lines(hits) if hits else None)
 
 
 def run_crawl(
@@ -288,6 +310,169 @@ def run_crawl(
         *(f"| {ms:,.0f} | {status} | `{path}` |" for ms, status, path in slowest[:10]),
     ]
     report(args, rows, 0, 0, extra)
+
+
+class Publisher:
+    """Publishes stories through the app's own ORM session (so the page cache's flush hook
+    sees them, as it sees a moderator's approval): each a copy of a random public story
+    (same language, country, diagnoses and topics)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        sys.path.insert(0, str(ROOT))
+        saved = dict(os.environ)
+        os.environ.update(env)
+        try:
+            from storyhub import create_app
+
+            self.app = create_app()
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        self.rng = random.Random(5)
+        self.ids: list[int] = []
+
+    def publish(self) -> None:
+        from storyhub.extensions import db
+        from storyhub.models import Story, StoryStatus
+
+        with self.app.app_context():
+            if not self.ids:
+                self.ids = list(db.session.scalars(
+                    sa.select(Story.id).where(Story.status == StoryStatus.PUBLISHED,
+                                              Story.translation_of_id.is_(None),
+                                              Story.update_of_id.is_(None))
+                ))  # fmt: skip
+            source = db.session.get(Story, self.rng.choice(self.ids))
+            copy = Story(
+                title=f"{source.title} (again)", body_text=source.body_text,
+                body_html=source.body_html, excerpt=source.excerpt,
+                author_name=source.author_name, country=source.country,
+                language=source.language, diagnoses=list(source.diagnoses),
+                topics=list(source.topics), status=StoryStatus.PUBLISHED,
+                published_at=datetime.now(UTC),
+            )  # fmt: skip
+            db.session.add(copy)
+            db.session.commit()
+
+    def every(self, seconds: float, stop: threading.Event, count: list[int]) -> None:
+        while not stop.wait(seconds):
+            self.publish()
+            count.append(1)
+
+
+def hit_ratio(args: argparse.Namespace, env: dict[str, str], url: str, port: int) -> dict:
+    """Warm the cache with a crawl-like list of distinct public URLs, then replay a mixed
+    workload over it for --hit-seconds while a story is published every 5 s: half the requests
+    walk the list in order (a crawler), half pick pages by popularity (rank r with weight
+    1/r: readers). Counts X-Cache answers; URLs the cache never keeps (a query parameter the
+    view ignores, redirects) are counted apart, since no invalidation scheme could hit them."""
+    import crawl
+
+    paths = crawl.crawl_paths(port, url, args.hit_urls)
+    popular = ["/", "/stories/", "/topics/", "/diagnoses/"] + [p for p in paths if "?" not in p]
+    # Without Redis each worker keeps its own pages, and a URL reaches a worker at random:
+    # passes over the list until one adds (almost) no hits to the one before.
+    cacheable: set[str] = set()
+    previous = -1
+    for _round in range(8):
+        answers = _fetch_all(port, paths, 8)
+        cacheable = {p for p, cache in answers if cache == "hit"}
+        if len(cacheable) <= previous * 1.01 and _round >= 2:
+            break
+        previous = len(cacheable)
+    publisher = Publisher(env)
+    stop = threading.Event()
+    moments: list[int] = []
+    thread = threading.Thread(target=publisher.every, args=(5, stop, moments), daemon=True)
+    thread.start()
+    rng = random.Random(7)
+    weights = [1 / (rank + 1) for rank in range(len(popular))]
+    deadline = time.monotonic() + args.hit_seconds
+    walk = iter(paths * 1000)
+
+    def pick() -> str | None:
+        if time.monotonic() > deadline:
+            return None
+        return next(walk) if rng.random() < 0.5 else rng.choices(popular, weights)[0]
+
+    started = time.monotonic()
+    answers = _fetch_all(port, pick, 8)
+    elapsed = time.monotonic() - started
+    stop.set()
+    thread.join(timeout=60)
+    kept = [(p, cache) for p, cache in answers if p in cacheable]
+    # Independent of the machine's speed: how many of the cached pages one publish makes
+    # stale. After each publish, every cacheable URL once (with Redis one pass re-fills the
+    # shared store; without it a worker may still hold a page the other re-made).
+    _fetch_all(port, sorted(cacheable), 8)
+    stale = []
+    for _publish in range(3):
+        publisher.publish()
+        answers_after = _fetch_all(port, sorted(cacheable), 8)
+        stale.append(sum(cache != "hit" for _p, cache in answers_after))
+    return {
+        "urls": len(paths),
+        "cacheable": len(cacheable),
+        "requests": len(answers),
+        "hits": sum(cache == "hit" for _p, cache in answers),
+        "kept_requests": len(kept),
+        "kept_hits": sum(cache == "hit" for _p, cache in kept),
+        "publishes": len(moments),
+        "seconds": args.hit_seconds,
+        "rps": len(answers) / elapsed,
+        "stale": stale,
+    }
+
+
+def _fetch_all(port: int, source: list[str] | Any, threads: int) -> list[tuple[str, str]]:
+    """GET every path (a list, or a function giving the next one until None) with `threads`
+    clients at once: (path, X-Cache or "" for answers that never come from the cache)."""
+    lock = threading.Lock()
+    queue = iter(source) if isinstance(source, list) else iter(source, None)
+    answers: list[tuple[str, str]] = []
+
+    def client() -> None:
+        while True:
+            with lock:
+                path = next(queue, None)
+            if path is None:
+                return
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                cache = response.getheader("X-Cache") or ""
+            except OSError:
+                cache = "error"
+            with lock:
+                answers.append((path, cache))
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return answers
+
+
+def hit_ratio_lines(hits: dict) -> list[str]:
+    overall = hits["hits"] / max(hits["requests"], 1)
+    kept = hits["kept_hits"] / max(hits["kept_requests"], 1)
+    return [
+        "",
+        f"Page-cache hit ratio, mixed crawl-like workload ({hits['urls']:,} distinct URLs, "
+        f"{hits['cacheable']:,} of them kept by the cache; half the requests walk the list, "
+        f"half pick by popularity; 8 clients; {hits['seconds']} s; {hits['publishes']} stories "
+        f"published, one every 5 s): **{kept:.3f}** of {hits['kept_requests']:,} requests to "
+        f"cacheable URLs were hits; {overall:.3f} of all {hits['requests']:,} requests "
+        "(the rest are URLs with a parameter the page ignores, or redirects: never stored); "
+        f"{hits['rps']:.0f} requests/s. The ratio grows with traffic: a publish makes a fixed "
+        f"set of pages stale. Pages one publish made stale, of the {hits['cacheable']:,} "
+        f"cached: {', '.join(str(n) for n in hits['stale'])} (three publishes; "
+        f"{sum(hits['stale']) / len(hits['stale']) / max(hits['cacheable'], 1):.1%} on "
+        "average; the one-generation cache made all of them stale).",
+    ]
 
 
 def _median(runs: list[dict]) -> dict:
@@ -350,6 +535,7 @@ def report(
     extra: list[str] | None = None,
 ) -> None:
     baseline = rows[0][1]["rps"] if rows and rows[0][0].startswith("baseline") else None
+    healthz = next((r["rps"] for label, r in rows if label.startswith("/healthz")), None)
     lines = [
         f"### {args.db}, {args.stories:,} stories — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -360,15 +546,16 @@ def report(
         f"load average before {' / '.join(f'{n:.1f}' for n in LOAD_BEFORE)}"
         + (" · Redis" if args.redis else ""),
         "",
-        "| target | requests/s | ratio to baseline | p50 ms | p95 ms | p99 ms | non-2xx/3xx "
-        "| rounds (requests/s) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| target | requests/s | × hello-world | × /healthz | p50 ms | p95 ms | p99 ms "
+        "| non-2xx/3xx | rounds (requests/s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for label, result in rows:
         bad = sum(n for code, n in result["statuses"].items() if not code.startswith(("2", "3")))
-        ratio = f"{result['rps'] / baseline:.2f}×" if baseline else "–"
+        ratio = f"{result['rps'] / baseline:.3f}×" if baseline else "–"
+        to_healthz = f"{result['rps'] / healthz:.3f}×" if healthz else "–"
         lines.append(
-            f"| {label} | {result['rps']:,.0f} | {ratio} | {result['p50_ms']:.1f} | "
+            f"| {label} | {result['rps']:,.0f} | {ratio} | {to_healthz} | {result['p50_ms']:.1f} | "
             f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | {bad + result['errors']} | "
             f"{' / '.join(f'{r:,}' for r in result['rounds'])} |"
         )

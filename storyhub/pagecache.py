@@ -1,38 +1,47 @@
-"""Server-side cache of anonymous public pages, keyed by URL, interface language and a
-publish *generation* that any committed change to public content bumps.
+"""Server-side cache of anonymous public pages, keyed by URL and interface language, each
+page fresh while the version counters of its *tags* have not moved.
 
 Correctness comes first: rather than each service remembering which pages to purge, a
-SQLAlchemy hook watches every flush. When a commit touched a story that is or was published,
-or a topic or diagnosis, the generation moves on and every cached page is stale at once, in
-every worker: the generation lives in Redis when REDIS_URL is set, otherwise in a file in the
-instance folder (one machine, many workers). Pages are stored in Redis, or in each worker's
-memory; old generations simply age out, and both stores are bounded (least recently used
-pages go first). Pages are served by a WSGI middleware
-in front of Flask, so a hit skips the request machinery; `per_generation` keeps plain data
-derived from public content (taxonomy, counts) the same way.
+SQLAlchemy hook looks at every flush. When a commit touched a story that is or was published,
+it bumps the tags of every page that showed or will show that story (services/cache_tags.py:
+the story's family page, its topics', diagnoses' and ancestors', its language's and country's
+listings, the coarse tags of site-wide listings), computed from the story's state before and
+after the change; a taxonomy edit bumps the tag every page carries. A stored page keeps the
+versions of its tags when it was made, and a lookup compares them with the current ones, in
+every worker: the counters live in Redis when REDIS_URL is set (one MGET), otherwise in a
+memory-mapped file in the instance folder (one machine, many workers). Every change also moves
+the *publish generation* on: `per_generation` keeps plain data derived from public content
+(taxonomy, counts) per generation, and a page made while the generation moved is not stored.
+Pages are stored in Redis, or in each worker's memory; both stores are bounded (least recently
+used pages go first). Pages are served by a WSGI middleware in front of Flask, so a hit skips
+the request machinery.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
+import struct
 import threading
 import time
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, Request, current_app
+from flask import Flask, Request, Response, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict, LanguageAccept
 from werkzeug.http import parse_accept_header, parse_etags, unquote_etag
 from werkzeug.utils import cached_property
 
-from storyhub.models import Diagnosis, DiagnosisName, Story, StoryStatus, Topic, TopicText
+from storyhub.models import Diagnosis, DiagnosisName, Story, Topic, TopicText
+from storyhub.services import cache_tags
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -40,56 +49,101 @@ if TYPE_CHECKING:
 _TAXONOMY = (Topic, TopicText, Diagnosis, DiagnosisName)
 
 
-class _FileGeneration:
-    """A counter shared by the workers of one machine, kept in a small file.
+GENERATION = "generation"  # moves on with every change to public content
 
-    Its content, not its mtime: file times can be as coarse as the kernel's clock tick, and
-    two publications within one tick must still be two generations."""
+
+class _FileVersions:
+    """Version counters shared by the workers of one machine: a memory-mapped file of
+    SLOTS 64-bit counters; a tag's counter is the slot its name hashes to (slot 0 is the
+    publish generation). Two tags sharing a slot only make a page stale for nothing; reads
+    take no lock and no system call. Counters only ever grow: a read torn by a concurrent
+    write gives a value no later read gives, so at worst a page is not served: safe."""
+
+    SLOTS = 1 << 16
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock_path = path.with_name(path.name + ".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = self.SLOTS * 8
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if os.fstat(descriptor).st_size < size:
+                    os.ftruncate(descriptor, size)  # new slots read as zero
+                self.map = mmap.mmap(descriptor, size)  # shared: every worker sees each write
+            finally:
+                os.close(descriptor)
 
-    def read(self) -> str:
-        try:
-            with open(self.path, "rb") as counter:
-                return counter.read().decode() or "0"
-        except FileNotFoundError:
-            return "0"
+    @classmethod
+    def slot(cls, tag: str) -> int:
+        if tag == GENERATION:
+            return 0
+        return 1 + zlib.crc32(tag.encode()) % (cls.SLOTS - 1)
 
-    def bump(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+    def read(self, tags: Sequence[str]) -> list[int]:
+        return [_COUNTER.unpack_from(self.map, 8 * self.slot(tag))[0] for tag in tags]
+
+    def bump(self, tags: Iterable[str]) -> None:
+        slots = sorted({self.slot(tag) for tag in tags} - {0})
         with open(self.lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # one writer at a time: no two bumps collapse
-            current = self.read()
-            following = int(current) + 1 if current.isdigit() else 1
-            # Readers see the old or the new file, never a half-written one.
-            temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}")
-            temporary.write_text(str(following))
-            os.replace(temporary, self.path)
+            # The generation first: a page rendered meanwhile sees it move and is not stored
+            # (PageCacheMiddleware.run_and_store).
+            for slot in (0, *slots):
+                (current,) = _COUNTER.unpack_from(self.map, 8 * slot)
+                _COUNTER.pack_into(self.map, 8 * slot, current + 1)
 
 
-class _RedisGeneration:
-    def __init__(self, url: str, key: str) -> None:
-        import redis
+_COUNTER = struct.Struct("=Q")
 
-        self.client = redis.Redis.from_url(url)
-        self.key = key
+
+class _RedisVersions:
+    """Version counters in Redis, shared by every worker on every machine: read with one
+    MGET, bumped in one transaction (so no reader sees some of a change's tags moved)."""
+
+    def __init__(self, client: Any, prefix: str) -> None:
+        self.client, self.prefix = client, prefix
+
+    def _key(self, tag: str) -> str:
+        return f"{self.prefix}page-generation" if tag == GENERATION else f"{self.prefix}tag:{tag}"
+
+    def read(self, tags: Sequence[str]) -> list[int]:
+        return [int(value or 0) for value in self.client.mget([self._key(t) for t in tags])]
+
+    def bump(self, tags: Iterable[str]) -> None:
+        pipe = self.client.pipeline(transaction=True)
+        for tag in (GENERATION, *sorted(set(tags) - {GENERATION})):
+            pipe.incr(self._key(tag))
+        pipe.execute()
+
+
+class _Generation:
+    """The publish generation alone (read as text), for `per_generation` and tests."""
+
+    def __init__(self, versions: _FileVersions | _RedisVersions) -> None:
+        self.versions = versions
 
     def read(self) -> str:
-        return (self.client.get(self.key) or b"0").decode()
+        return str(self.versions.read([GENERATION])[0])
 
     def bump(self) -> None:
-        self.client.incr(self.key)
+        self.versions.bump([cache_tags.ALL])
 
 
-def _generation() -> _FileGeneration | _RedisGeneration:
+def _versions() -> _FileVersions | _RedisVersions:
+    return current_app.extensions["storyhub-page-versions"]
+
+
+def _generation() -> _Generation:
     return current_app.extensions["storyhub-page-generation"]
 
 
-def invalidate() -> None:
-    """Make every cached page stale (bulk loads that bypass the ORM call this)."""
-    _generation().bump()
+def invalidate(tags: Iterable[str] = (cache_tags.ALL,)) -> None:
+    """Make the pages with these tags stale (by default every page: bulk loads that bypass
+    the ORM call this)."""
+    _versions().bump(tags)
 
 
 T = TypeVar("T")
@@ -115,45 +169,41 @@ def per_generation(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
     return value
 
 
-# Story columns that change what public pages, feeds and the API show even when the story's
-# status is not loaded or not changing: an author withdrawing consent to translations or to
-# feeds, a moderator's content note. Any change to them makes every cached page stale.
-_PUBLIC_SWITCHES = ("allow_translation", "allow_syndication", "content_note")
-
-
-def _touches_public_content(session: so.Session) -> bool:
-    for obj in (*session.new, *session.dirty, *session.deleted):
+def _changed_tags(session: so.Session) -> set[str]:
+    """The tags of every page a flush of this session may change. Before the flush, so each
+    story's stored state (what pages show now) can still be read next to its new one."""
+    tags: set[str] = set()
+    deleted = set(session.deleted)
+    for obj in (*session.new, *session.dirty, *deleted):
         if isinstance(obj, _TAXONOMY):
-            return True
-        if isinstance(obj, Story):
-            attrs = sa.inspect(obj).attrs
-            history = attrs.status.history
-            if StoryStatus.PUBLISHED in (*history.added, *history.deleted, *history.unchanged):
-                return True
-            # A new story is not public (unless published, caught above): its switches are not.
-            if obj not in session.new and any(
-                attrs[name].history.has_changes() for name in _PUBLIC_SWITCHES
-            ):
-                return True
-    return False
+            tags.add(cache_tags.ALL)  # rare: names and the tree show on every page
+        elif isinstance(obj, Story):
+            new, gone = obj in session.new, obj in deleted
+            if (new or gone or session.is_modified(obj)) and cache_tags.is_public_change(obj):
+                tags |= cache_tags.story_change_tags(obj, new, gone)
+    return tags
 
 
-def _after_flush(session: so.Session, _context: Any) -> None:
-    if _touches_public_content(session):
-        session.info["pagecache_stale"] = True
+def _before_flush(session: so.Session, _context: Any, _instances: Any) -> None:
+    tags = _changed_tags(session)
+    if tags:
+        session.info.setdefault("pagecache_tags", set()).update(tags)
 
 
 def _after_commit(session: so.Session) -> None:
-    if session.info.pop("pagecache_stale", False):
-        invalidate()
+    tags = session.info.pop("pagecache_tags", None)
+    if tags:
+        _versions().bump(tags)
 
 
 def _after_rollback(session: so.Session) -> None:
-    session.info.pop("pagecache_stale", None)
+    session.info.pop("pagecache_tags", None)
 
 
 # Set by ReadTrackingArgs in the WSGI environ: the query parameter names the view asked for.
 ARGS_READ = "storyhub.query_args_read"
+# Set by note_page_tags in the WSGI environ of a page the middleware may store: its tags.
+PAGE_TAGS = "storyhub.page_tags"
 
 
 class ReadTrackingArgs(ImmutableMultiDict[str, str]):
@@ -269,14 +319,16 @@ class _RedisPages:
         return int(self.client.zcard(self.index))
 
 
-def _pack(body: bytes, headers: list[tuple[str, str]]) -> bytes:
-    """Plain data, not pickle: what is read back from a shared store is never code."""
-    return json.dumps(headers).encode() + b"\n" + body
+def _pack(body: bytes, headers: list[tuple[str, str]], versions: dict[str, int]) -> bytes:
+    """Plain data, not pickle: what is read back from a shared store is never code. The
+    page's tags and their versions when it was made go with it."""
+    return json.dumps({"h": headers, "v": versions}).encode() + b"\n" + body
 
 
-def _unpack(stored: bytes) -> tuple[bytes, list[tuple[str, str]]]:
+def _unpack(stored: bytes) -> tuple[bytes, list[tuple[str, str]], dict[str, int]]:
     head, _, body = stored.partition(b"\n")
-    return body, [(name, value) for name, value in json.loads(head)]
+    meta = json.loads(head)
+    return body, [(name, value) for name, value in meta["h"]], meta["v"]
 
 
 class PageCacheMiddleware:
@@ -295,7 +347,7 @@ class PageCacheMiddleware:
     def __init__(self, app: Flask) -> None:
         self.inner = app.wsgi_app
         self.pools: dict[str, _MemoryPages | _RedisPages] = app.extensions["storyhub-page-pools"]
-        self.generation = app.extensions["storyhub-page-generation"]
+        self.versions: _FileVersions | _RedisVersions = app.extensions["storyhub-page-versions"]
         self.prefix = app.config["PAGE_CACHE_KEY_PREFIX"]
         self.private_cookies = (app.config["SESSION_COOKIE_NAME"], "remember_token")
         self.locales = tuple(app.config["STORYHUB_UI_LOCALES"])
@@ -308,7 +360,11 @@ class PageCacheMiddleware:
         key, pool = found
         stored = self.pools[pool].get(key)
         if stored is not None:
-            return self.serve(_unpack(stored), environ, start_response)
+            page = _unpack(stored)
+            tags = list(page[2])
+            # Fresh while none of its tags moved on: one read of a few counters.
+            if self.versions.read(tags) == [page[2][tag] for tag in tags]:
+                return self.serve(page, environ, start_response)
         if environ["REQUEST_METHOD"] != "GET":  # a HEAD response has no body to keep
             return self.inner(environ, start_response)
         return self.run_and_store(key, pool, environ, start_response)
@@ -336,14 +392,14 @@ class PageCacheMiddleware:
         # The parameters as the view sees them, in one order: `?b=1&a=2`, `?a=2&b=1&&` and
         # `?%61=2&b=1` are one page, not three entries.
         query = urlencode(sorted(pairs, key=lambda pair: pair[0]))
-        key = f"{self.prefix}page:{self.generation.read()}:{locale}:{where}?{query}"
+        key = f"{self.prefix}page:{locale}:{where}?{query}"
         return key, "query" if pairs else "path"
 
     def serve(
-        self, stored: tuple[bytes, list[tuple[str, str]]], environ: WSGIEnvironment,
-        start_response: StartResponse,
+        self, stored: tuple[bytes, list[tuple[str, str]], dict[str, int]],
+        environ: WSGIEnvironment, start_response: StartResponse,
     ) -> Iterable[bytes]:  # fmt: skip
-        body, headers = stored
+        body, headers, _versions = stored
         etag = dict(headers).get("ETag")
         if etag and parse_etags(environ.get("HTTP_IF_NONE_MATCH")).contains_weak(
             unquote_etag(etag)[0] or ""
@@ -358,6 +414,10 @@ class PageCacheMiddleware:
         self, key: str, pool: str, environ: WSGIEnvironment, start_response: StartResponse
     ) -> Iterable[bytes]:
         seen: dict[str, Any] = {}
+        # Read before the view reads the database: if a change commits while the page is
+        # made, the generation moves and the page, which may show the old state, is not kept.
+        (generation,) = self.versions.read([GENERATION])
+        environ[PAGE_TAGS] = None  # the app fills it in (note_page_tags)
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             if _storable(status, headers):
@@ -378,8 +438,16 @@ class PageCacheMiddleware:
             close = getattr(response, "close", None)
             if close is not None:
                 close()
-        if len(body) <= self.MAX_BODY and _view_read_every_parameter(environ):
-            self.pools[pool].set(key, _pack(body, seen["headers"]))
+        tags = environ.get(PAGE_TAGS)
+        if tags and len(body) <= self.MAX_BODY and _view_read_every_parameter(environ):
+            # The tags' versions first, then the generation (a change bumps them the other
+            # way round): if the generation did not move, no tag read here moved after the
+            # view read the data.
+            order = sorted(tags)
+            *versions, after = self.versions.read([*order, GENERATION])
+            if after == generation:
+                stored = _pack(body, seen["headers"], dict(zip(order, versions, strict=True)))
+                self.pools[pool].set(key, stored)
         return [body]
 
 
@@ -397,6 +465,17 @@ def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
         return False
     names = {name.lower(): value for name, value in headers}
     return "set-cookie" not in names and "public" in names.get("cache-control", "")
+
+
+def note_page_tags(response: Response) -> Response:
+    """Tell the middleware which tags a page it may store carries (from the endpoint, view
+    arguments and query string: services/cache_tags.py); only for 200s it asked about."""
+    environ = request.environ
+    if PAGE_TAGS in environ and response.status_code == 200:
+        # From the query string itself: reading request.args would count as the view's reads.
+        args = dict(_query_pairs(environ) or [])
+        environ[PAGE_TAGS] = cache_tags.page_tags(request.endpoint, request.view_args, args)
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -424,14 +503,19 @@ def init_app(app: Flask) -> None:
         pools = {name: _MemoryPages(pages, size, seconds) for name, (pages, size) in bounds.items()}
     app.extensions["storyhub-page-pools"] = pools
     app.extensions["storyhub-generation-memo"] = {}
-    app.extensions["storyhub-page-generation"] = (
-        _RedisGeneration(redis_url, f"{prefix}page-generation")
-        if redis_url
-        else _FileGeneration(Path(app.instance_path) / "page-cache-generation")
-    )
+    versions: _FileVersions | _RedisVersions
+    if redis_url:
+        import redis
+
+        versions = _RedisVersions(redis.Redis.from_url(redis_url), prefix)
+    else:
+        versions = _FileVersions(Path(app.instance_path) / "page-cache-versions")
+    app.extensions["storyhub-page-versions"] = versions
+    app.extensions["storyhub-page-generation"] = _Generation(versions)
     app.request_class = PageRequest
+    app.after_request(note_page_tags)
     for name, listener in (
-        ("after_flush", _after_flush),
+        ("before_flush", _before_flush),
         ("after_commit", _after_commit),
         ("after_rollback", _after_rollback),
     ):

@@ -173,9 +173,11 @@ def _stored_key(idempotency_key: str) -> str | None:
 def _story_with_key(idempotency_key: str) -> Story | None:
     if not idempotency_key:
         return None
-    return db.session.scalar(
-        sa.select(Story).filter_by(idempotency_key=_stored_key(idempotency_key))
+    # Almost always absent: probe the unique index for the id alone, load only a story found.
+    story_id = db.session.scalar(
+        sa.select(Story.id).where(Story.idempotency_key == _stored_key(idempotency_key))
     )
+    return db.session.get(Story, story_id) if story_id is not None else None
 
 
 def _existing_receipt(idempotency_key: str) -> SubmissionReceipt | None:
@@ -211,6 +213,15 @@ def _mark_distress(story: Story, title: str, body: str) -> None:
 
 
 def _diagnoses(slugs: list[str]) -> list[Diagnosis]:
+    wanted = set(slugs)
+    # The re-identification check loaded these moments ago, in this session: no second query.
+    loaded = [
+        obj
+        for obj in db.session.identity_map.values()
+        if isinstance(obj, Diagnosis) and "slug" in obj.__dict__ and obj.slug in wanted
+    ]
+    if len(loaded) == len(wanted) and {d.slug for d in loaded} == wanted:
+        return loaded
     return list(db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))))
 
 
@@ -248,7 +259,14 @@ def _store_new(
         consents.record(story, purpose, wording, locale)
     if token is not None:
         notify.story_received(story, token)
-    db.session.commit()
+    # What was just written is what is stored: keep it loaded for the receipt page, rather
+    # than reading the story and its submitter back after the commit.
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        db.session.commit()
+    finally:
+        session.expire_on_commit = expiring
     return story
 
 

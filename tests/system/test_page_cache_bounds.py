@@ -146,9 +146,9 @@ def test_redis_store_is_bounded_and_keeps_recently_used_pages(make_app):
         assert _pools(app) == {"path": 4, "query": 3}
         assert client.get("/").headers["X-Cache"] == "hit"
         assert client.get("/topics/").headers["X-Cache"] == "miss"  # the oldest went
-        # Stored as plain data: headers as JSON, then the body; no pickle.
+        # Stored as plain data: headers and tag versions as JSON, then the body; no pickle.
         stored = client_redis.get(pages[0])
-        assert stored is not None and stored.startswith(b"[[")
+        assert stored is not None and stored.startswith(b'{"h": [[')
     finally:
         keys = list(client_redis.scan_iter(f"{prefix}*"))
         if keys:

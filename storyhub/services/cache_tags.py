@@ -1,0 +1,221 @@
+"""Which cached pages a change makes stale: tags on pages, and the tags a change touches.
+
+Every cached page carries tags, decided here from its endpoint, view arguments and query
+parameters (so reader views know nothing of the cache); a committed change bumps the tags of
+what it touched (storyhub/pagecache.py keeps one version counter per tag, and a page whose
+tags moved on is a miss). Correctness comes first: a page lists every tag whose change could
+alter it, and an endpoint not in the table below gets the coarse STORIES tag, which every
+change to public stories bumps.
+
+Story pages show their family (translations, updates) and the "related" stories filed
+directly under the same diagnoses; topic, diagnosis and language pages list the stories with
+that topic, diagnosis (or a sub-diagnosis) or language; listings with filters carry the tag of
+each filter, plus FACETS (their filter menu lists the languages and countries that have
+public stories); everything else that lists stories across the site (home, indexes with
+counts, unfiltered listings, the main feed, sitemaps, search, the API's lists) carries
+STORIES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from storyhub.models import Diagnosis, Story, StoryStatus
+from storyhub.models.story import story_diagnoses
+
+ALL = "all"  # every page: bumped by taxonomy edits and bulk loads
+STORIES = "stories"  # any change to a public story
+FACETS = "facets"  # a story enters or leaves the site, or changes language or country
+
+
+def story(story_id: int) -> str:
+    return f"story:{story_id}"
+
+
+def filed(diagnosis_id: int) -> str:
+    """Stories filed directly under this diagnosis (a story page's related stories)."""
+    return f"filed:{diagnosis_id}"
+
+
+def diagnosis(slug: str) -> str:
+    """Stories under this diagnosis or one of its sub-diagnoses."""
+    return f"diagnosis:{slug}"
+
+
+def topic(slug: str) -> str:
+    return f"topic:{slug}"
+
+
+def language(tag: str) -> str:
+    return f"language:{tag.lower()}"
+
+
+def country(code: str) -> str:
+    return f"country:{code.upper()}"
+
+
+# --- the tags of a page --------------------------------------------------------------------
+
+_COARSE = frozenset({ALL, STORIES})
+# Pages that show no stored story content at all (taxonomy edits still bump ALL).
+_STATIC = frozenset({"reader.robots", "api.index", "api.openapi", "static"})
+_FILTERS = ("diagnosis", "topic", "language", "country")
+
+
+def page_tags(
+    endpoint: str | None, view_args: Mapping[str, Any] | None, args: Mapping[str, str]
+) -> frozenset[str]:
+    """The tags of the page at `endpoint` with `view_args` and query parameters `args`."""
+    view_args = view_args or {}
+    if endpoint in _STATIC:
+        return frozenset({ALL})
+    if endpoint in ("reader.story", "reader.stories_like", "api.story"):
+        return frozenset({ALL, *_story_page_tags(int(view_args["story_id"]))})
+    if endpoint in ("reader.topic", "reader.topic_feed"):
+        return frozenset({ALL, topic(view_args["slug"])})
+    if endpoint in ("reader.diagnosis", "reader.diagnosis_feed"):
+        return frozenset({ALL, diagnosis(view_args["slug"])})
+    if endpoint == "reader.language":
+        return frozenset({ALL, language(view_args["tag"])})
+    if endpoint in ("reader.stories", "api.stories"):
+        dimensions = _filter_tags(args)
+        if not dimensions:
+            return _COARSE
+        # The site's listing shows a filter menu of the languages and countries in use.
+        return frozenset({ALL, *dimensions, *([FACETS] if endpoint == "reader.stories" else [])})
+    return _COARSE
+
+
+def _filter_tags(args: Mapping[str, str]) -> list[str]:
+    """One tag per filter given (the listing holds only stories matching all of them, so any
+    one of its tags is bumped by every change that could add, drop or alter a story on it)."""
+    made = {"diagnosis": diagnosis, "topic": topic, "language": language, "country": country}
+    return [made[name](args[name].strip()) for name in _FILTERS if args.get(name, "").strip()]
+
+
+def _story_page_tags(story_id: int) -> set[str]:
+    """A story page shows its family (tagged by the original) and the stories filed directly
+    under the original's diagnoses. One query: the original's id and diagnoses."""
+    from storyhub.extensions import db
+
+    source = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
+    rows = db.session.execute(
+        sa.select(source, story_diagnoses.c.diagnosis_id)
+        .select_from(Story)
+        .outerjoin(story_diagnoses, story_diagnoses.c.story_id == source)
+        .where(Story.id == story_id)
+    ).all()
+    tags = {story(story_id)}
+    for original_id, diagnosis_id in rows:
+        tags.add(story(original_id))
+        if diagnosis_id is not None:
+            tags.add(filed(diagnosis_id))
+    return tags
+
+
+# --- the tags of a change ------------------------------------------------------------------
+
+
+def _values(obj: Any, name: str) -> list[Any]:
+    """Every value `name` had in this flush: before (deleted, unchanged) and after (added).
+    An attribute not loaded is loaded now (before the flush: the stored value, unchanged)."""
+    state = sa.inspect(obj)
+    history = state.attrs[name].history
+    if not history.has_changes() and not history.unchanged:
+        if state.transient or state.pending:
+            return []
+        value = getattr(obj, name)  # not loaded: load it (nothing changed it)
+        return list(value) if isinstance(value, list) else [value]
+    values: list[Any] = []
+    for part in (history.deleted, history.unchanged, history.added):
+        for value in part or ():
+            values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _diagnosis_tags(diagnoses: Iterable[Diagnosis]) -> set[str]:
+    tags = set()
+    for item in diagnoses:
+        tags.add(filed(item.id))
+        seen = 0
+        node: Diagnosis | None = item
+        while node is not None and seen < 50:  # ancestors show sub-diagnoses' stories
+            tags.add(diagnosis(node.slug))
+            node, seen = node.parent, seen + 1
+    return tags
+
+
+def _dimension_tags(obj: Story) -> set[str]:
+    tags = {language(v) for v in _values(obj, "language") if v}
+    tags |= {country(v) for v in _values(obj, "country") if v}
+    tags |= {topic(t.slug) for t in _values(obj, "topics")}
+    tags |= _diagnosis_tags(_values(obj, "diagnoses"))
+    return tags
+
+
+def is_public_change(obj: Story) -> bool:
+    """Whether a change to this story can alter a public page: it is, was or becomes
+    published (a translation or update of an unpublished story shows nowhere either, but
+    telling them apart is not worth a query)."""
+    return StoryStatus.PUBLISHED in _values(obj, "status")
+
+
+def _facets_move(obj: Story, new: bool, deleted: bool) -> bool:
+    """Whether the change may add a language or country to the filter menus (those of the
+    public stories) or take one away. Leaving the site, a new language or country of a public
+    story, or a change of consent to translations (the original's translations leave or come
+    back) always may (all rare); arriving may, unless another public story already has the
+    same language and country (a publish, the common case, seldom changes the menus)."""
+    attrs = sa.inspect(obj).attrs
+    if deleted or StoryStatus.PUBLISHED in (attrs.status.history.deleted or ()):
+        return True
+    if attrs.allow_translation.history.has_changes():
+        return True
+    if attrs.language.history.has_changes() or attrs.country.history.has_changes():
+        return True
+    if not (new or attrs.status.history.has_changes()):
+        return False  # an edit of a public story: still there, in the same language
+    if obj.translation_of_id is None and obj.update_of_id is None and obj.translations:
+        return True  # back on the site with its translations, in their own languages
+    return not (
+        _shown_elsewhere(obj, Story.language, obj.language)
+        and _shown_elsewhere(obj, Story.country, obj.country)
+    )
+
+
+def _shown_elsewhere(obj: Story, column: Any, value: str) -> bool:
+    """Another public story has this language (or country): the menus list it already, and
+    still will. Read before the flush, by key of the indexed column (one probe)."""
+    from storyhub.extensions import db
+    from storyhub.services.catalog import is_public
+
+    query = sa.select(Story.id).where(column == value, is_public(), Story.update_of_id.is_(None))
+    if obj.id is not None:
+        query = query.where(Story.id != obj.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def story_change_tags(obj: Story, new: bool, deleted: bool) -> set[str]:
+    """Tags of every page that shows this story before or after the change: its family's
+    page, its (and its original's) language, country, topics and diagnoses with their
+    ancestors, the languages of its translations, and the coarse tags."""
+    tags = {STORIES}
+    if obj.id is not None:
+        tags.add(story(obj.id))
+    if _facets_move(obj, new, deleted):
+        tags.add(FACETS)
+    tags |= _dimension_tags(obj)
+    original = obj.translation_of or obj.update_of
+    if original is not None:
+        tags.add(story(original.id))
+        tags |= _dimension_tags(original)
+    else:
+        # An original's translations appear on the listings of their own languages: they
+        # come and go with it (withdrawal, consent to translations).
+        for translation in obj.translations:
+            tags.add(language(translation.language))
+            tags.add(story(translation.id))
+    return tags
