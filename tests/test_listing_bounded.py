@@ -22,10 +22,6 @@ from storyhub.services import catalog
 from storyhub.services.synthetic import generate_stories
 from tests.conftest import TEST_DATABASE_URL
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("sqlite"),
-    reason="counts SQLite's virtual machine instructions",
-)
 RARE = "diagnosis=morphea&topic=calcinosis&language=fr&country=IT"
 COMMON = "country=IT&diagnosis=morphea"
 STEP = 100  # instructions per progress-handler call
@@ -82,6 +78,10 @@ def _older_link(client, url: str) -> str:  # type: ignore[no-untyped-def]
     return html[start : html.index('"', start)].replace("&amp;", "&")
 
 
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL.startswith("sqlite"),
+    reason="counts SQLite's virtual machine instructions",
+)
 def test_rare_filters_look_through_a_bounded_window(app, demo, monkeypatch):
     monkeypatch.setattr(catalog, "SCAN_WINDOW", 40)
     monkeypatch.setattr(catalog, "COUNT_WINDOW", 200)
