@@ -745,6 +745,9 @@ class Listing:
     stories: list[Any]  # Story objects (list_stories) or teaser rows (list_teasers)
     newer: Cursor | None  # pass as `before` for the page of newer stories
     older: Cursor | None  # pass as `after` for the page of older stories
+    # The page looked through SCAN_WINDOW stories and found fewer than a page: more may match
+    # past them (the pager continues from where it stopped).
+    looked_through: bool = False
 
     @property
     def teasers(self) -> list[Teaser]:
@@ -799,17 +802,25 @@ def filed_under(
     return query
 
 
+# Each with the plain bound on published_at as well: the OR alone gives the index no end to
+# start from, and a page deep in the listing would first step over every newer story.
 def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        Story.published_at < cursor.published_at,
-        sa.and_(Story.published_at == cursor.published_at, Story.id < cursor.story_id),
+    return sa.and_(
+        Story.published_at <= cursor.published_at,
+        sa.or_(
+            Story.published_at < cursor.published_at,
+            sa.and_(Story.published_at == cursor.published_at, Story.id < cursor.story_id),
+        ),
     )
 
 
 def _newer_than(cursor: Cursor) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        Story.published_at > cursor.published_at,
-        sa.and_(Story.published_at == cursor.published_at, Story.id > cursor.story_id),
+    return sa.and_(
+        Story.published_at >= cursor.published_at,
+        sa.or_(
+            Story.published_at > cursor.published_at,
+            sa.and_(Story.published_at == cursor.published_at, Story.id > cursor.story_id),
+        ),
     )
 
 
@@ -851,6 +862,88 @@ def list_teasers(
     )
 
 
+# A listing walks the newest-first index of public stories and keeps those its filters match.
+# A rare combination of filters (a country and a small diagnosis) would walk most of the site
+# for one page, so each page looks through at most SCAN_WINDOW public stories past its cursor:
+# the page's query stops at the last story of that window, found by a subquery that reads
+# ix_stories_status_published_at alone (no table rows). A common listing fills its page long
+# before and costs what it did. When the window runs out first, the page says so and the pager
+# continues from where it stopped.
+SCAN_WINDOW = 5000
+
+
+def _window_keys(cursor: Cursor | None, newest_first: bool, size: int) -> sa.Subquery:
+    """(id, published_at) of the next `size` published stories past `cursor`, in walking
+    order."""
+    keys = sa.select(Story.id, Story.published_at).where(
+        Story.status == StoryStatus.PUBLISHED, Story.published_at.is_not(None)
+    )
+    if newest_first:
+        keys = keys.where(_older_than(cursor)) if cursor is not None else keys
+        keys = keys.order_by(Story.published_at.desc(), Story.id.desc())
+    else:
+        assert cursor is not None
+        keys = keys.where(_newer_than(cursor)).order_by(Story.published_at.asc(), Story.id.asc())
+    return keys.limit(size).subquery("scan_window")
+
+
+def _backwards(window: sa.Subquery, newest_first: bool) -> tuple[Any, Any]:
+    if newest_first:
+        return window.c.published_at.asc(), window.c.id.asc()
+    return window.c.published_at.desc(), window.c.id.desc()
+
+
+def _within_window(
+    cursor: Cursor | None, newest_first: bool, size: int = 0
+) -> sa.ColumnElement[bool]:
+    """SQL condition: the story is not past the last of the next `size` (SCAN_WINDOW)
+    published stories past `cursor`. Uncorrelated subqueries, run once: the window's last
+    publication time bounds the index range; its id, needed only at that very time, breaks
+    the tie."""
+    window = _window_keys(cursor, newest_first, size or SCAN_WINDOW)
+    last = sa.select(window.c.published_at, window.c.id).order_by(*_backwards(window, newest_first))
+    published_at = last.with_only_columns(window.c.published_at).limit(1).scalar_subquery()
+    story_id = last.with_only_columns(window.c.id).limit(1).scalar_subquery()
+    if newest_first:
+        return sa.and_(
+            Story.published_at >= published_at,
+            sa.or_(
+                Story.published_at > published_at,
+                sa.and_(Story.published_at == published_at, Story.id >= story_id),
+            ),
+        )
+    return sa.and_(
+        Story.published_at <= published_at,
+        sa.or_(
+            Story.published_at < published_at,
+            sa.and_(Story.published_at == published_at, Story.id <= story_id),
+        ),
+    )
+
+
+def _window_end(cursor: Cursor | None, newest_first: bool) -> Cursor | None:
+    """The last story of the window past `cursor` when more published stories lie past it
+    (the pager continues from there), else None: the listing ends inside the window."""
+    window = _window_keys(cursor, newest_first, SCAN_WINDOW + 1)
+    ends = db.session.execute(
+        sa.select(window.c.published_at, window.c.id, sa.func.count().over())
+        .order_by(*_backwards(window, newest_first))
+        .limit(2)
+    ).all()
+    if len(ends) < 2 or ends[0][2] <= SCAN_WINDOW:
+        return None
+    return Cursor(ends[1][0], ends[1][1])
+
+
+def _may_follow(base: sa.Select[tuple[Story]], cursor: Cursor, newest_first: bool) -> bool:
+    """Whether the listing may go on past `cursor`: a match within the next window, or more
+    stories past that window (the pager then looks further)."""
+    past = base.where(_older_than(cursor) if newest_first else _newer_than(cursor))
+    if _exists(past.where(_within_window(cursor, newest_first))):
+        return True
+    return _window_end(cursor, newest_first) is not None
+
+
 def _keyset_page(
     base: sa.Select[tuple[Story]],
     fetch: Callable[[sa.Select[tuple[Story]]], list[Any]],
@@ -860,33 +953,39 @@ def _keyset_page(
 ) -> Listing:
     """Newest first, after or before a cursor (keyset paging): the cost of a page does not
     grow with how deep it is, and a story published while someone pages does not shift what
-    they see next."""
+    they see next. Each page looks through at most SCAN_WINDOW stories (see there)."""
     if before is not None:
         rows = fetch(
-            base.where(_newer_than(before))
+            base.where(_newer_than(before), _within_window(before, newest_first=False))
             .order_by(Story.published_at.asc(), Story.id.asc())
             .limit(limit + 1)
         )
-        has_newer = len(rows) > limit
+        end = None if len(rows) > limit else _window_end(before, newest_first=False)
+        newer = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = list(reversed(rows[:limit]))
-        has_older = bool(rows) and _exists(base.where(_older_than(Cursor.of(rows[-1]))))
+        older = None
+        if rows and _may_follow(base, Cursor.of(rows[-1]), newest_first=True):
+            older = Cursor.of(rows[-1])
     else:
         query = base if after is None else base.where(_older_than(after))
-        rows = fetch(query.order_by(Story.published_at.desc(), Story.id.desc()).limit(limit + 1))
-        has_older = len(rows) > limit
+        rows = fetch(
+            query.where(_within_window(after, newest_first=True))
+            .order_by(Story.published_at.desc(), Story.id.desc())
+            .limit(limit + 1)
+        )
+        end = None if len(rows) > limit else _window_end(after, newest_first=True)
+        older = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = rows[:limit]
-        has_newer = bool(rows) and after is not None
-        has_newer = has_newer and _exists(base.where(_newer_than(Cursor.of(rows[0]))))
-    return Listing(
-        stories=rows,
-        newer=Cursor.of(rows[0]) if has_newer else None,
-        older=Cursor.of(rows[-1]) if has_older else None,
-    )
+        newer = None
+        if rows and after is not None and _may_follow(base, Cursor.of(rows[0]), False):
+            newer = Cursor.of(rows[0])
+    return Listing(stories=rows, newer=newer, older=older, looked_through=end is not None)
 
 
 # Counting a listing of a million stories on every request would cost more than the page:
 # counts stop here ("1,000+") and are kept per publish generation.
 COUNT_CAP = 1000
+COUNT_WINDOW = 20_000
 
 
 @dataclass(frozen=True)
@@ -908,26 +1007,40 @@ def _listing_count(filters: StoryFilters) -> ListingCount:
         return ListingCount(diagnosis_story_counts().get(own, 0), False)
     if filters == StoryFilters(topic=filters.topic) and filters.topic:
         return ListingCount(topic_story_counts().get(known.topic_ids[filters.topic], 0), False)
-    capped = _filtered(filters).with_only_columns(Story.id).limit(COUNT_CAP + 1).subquery()
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
-    return ListingCount(min(count, COUNT_CAP), count > COUNT_CAP)
+    # Counted among the newest COUNT_WINDOW public stories only: a rare combination of
+    # filters would otherwise be counted over the whole site. Past that window the count is
+    # "at least" (shown "123+").
+    matches = _filtered(filters).where(_within_window(None, True, COUNT_WINDOW))
+    capped = matches.with_only_columns(Story.id).limit(COUNT_CAP + 1).subquery()
+    window = _window_keys(None, True, COUNT_WINDOW + 1)
+    count, looked = db.session.execute(
+        sa.select(
+            sa.select(sa.func.count()).select_from(capped).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(window).scalar_subquery(),
+        )
+    ).one()
+    return ListingCount(min(count, COUNT_CAP), count > COUNT_CAP or looked > COUNT_WINDOW)
 
 
 def cursor_after_pages(filters: StoryFilters, pages: int, per_page: int) -> Cursor | None:
     """The cursor of the last story on page `pages` of a listing: turns old ?page= links into
-    keyset links. Walks the keyset a page at a time (no OFFSET: each step reads one page of
-    the newest-first index). None when the listing is shorter."""
+    keyset links. Walks the keyset a page at a time, as the pager does (no OFFSET; each step
+    looks through at most SCAN_WINDOW stories). None when the listing is shorter."""
     keys = _filtered(filters).with_only_columns(Story.published_at, Story.id)
     cursor: Cursor | None = None
     for _page in range(pages):
         query = keys if cursor is None else keys.where(_older_than(cursor))
         rows = db.session.execute(
-            query.order_by(Story.published_at.desc(), Story.id.desc()).limit(per_page)
+            query.where(_within_window(cursor, newest_first=True))
+            .order_by(Story.published_at.desc(), Story.id.desc())
+            .limit(per_page)
         ).all()
-        if len(rows) < per_page:
+        if len(rows) == per_page:
+            cursor = Cursor(*rows[-1])
+        elif (end := _window_end(cursor, newest_first=True)) is not None:
+            cursor = end
+        else:
             return None
-        published_at, story_id = rows[-1]
-        cursor = Cursor(published_at, story_id)
     return cursor
 
 

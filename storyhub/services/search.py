@@ -39,6 +39,9 @@ SNIPPET_WORDS = 28
 # costs the same at a thousand stories or a million. The best of them come first; older
 # stories stay reachable through more words, the listings and their filters.
 RANKED_CANDIDATES = 1000
+# Pages without OFFSET: a page's query returns the ranked ids up to the end of that page (at
+# most RANKED_CANDIDATES, ranked whatever the page: sorting needs every candidate's rank) and
+# the page is cut from them; titles and snippets are marked for that page's stories only.
 _WORD = re.compile(r"\w+")
 
 _sqlite_index = sa.table(
@@ -174,10 +177,9 @@ def _sqlite_rows(
                 plan,
             )
             .order_by(_named_first(plan).desc(), rank, Story.published_at.desc(), Story.id.desc())
-            .offset(offset)
-            .limit(limit)
+            .limit(offset + limit)
         )
-    )
+    )[offset:]
     if not page:
         return [], count, matched >= RANKED_CANDIDATES
     # Marked titles and snippets for this page only: SQLite would make them for every match.
@@ -261,40 +263,34 @@ def _postgres_rows(plan: _Plan, offset: int, limit: int) -> tuple[list[Any], int
         .order_by(
             sa.desc("named_first"), sa.desc("rank"), Story.published_at.desc(), Story.id.desc()
         )
-        .offset(offset)
-        .limit(limit)
-        .subquery()
+        .limit(offset + limit)
     )
+    page = list(db.session.scalars(ranked))[offset:]
+    if not page:
+        return [], count, (matched or 0) >= RANKED_CANDIDATES
     # Headlines are costly: make them for the one page of results only. They mark the words
     # as typed too, since the accent-free spellings only exist in the document.
     shown = own_query.op("||")(tsquery(index.c.config, " ".join(plan.raw_words)))
     marks = f'StartSel="{MARK_START}", StopSel="{MARK_END}"'
-    statement = (
-        sa.select(
-            index.c.story_id,
-            sa.func.ts_headline(
-                sa.cast(index.c.config, postgresql.REGCONFIG),
-                index.c.title,
-                shown,
-                f"HighlightAll=true, {marks}",
-            ),
-            sa.func.ts_headline(
-                sa.cast(index.c.config, postgresql.REGCONFIG),
-                index.c.body,
-                shown,
-                f"MaxFragments=2, MaxWords={SNIPPET_WORDS}, MinWords=12, "
-                f'FragmentDelimiter=" … ", {marks}',
-            ),
-        )
-        .join(ranked, ranked.c.story_id == index.c.story_id)
-        .order_by(
-            ranked.c.named_first.desc(),
-            ranked.c.rank.desc(),
-            ranked.c.published_at.desc(),
-            index.c.story_id.desc(),
-        )
-    )
-    return list(db.session.execute(statement)), count, (matched or 0) >= RANKED_CANDIDATES
+    statement = sa.select(
+        index.c.story_id,
+        sa.func.ts_headline(
+            sa.cast(index.c.config, postgresql.REGCONFIG),
+            index.c.title,
+            shown,
+            f"HighlightAll=true, {marks}",
+        ),
+        sa.func.ts_headline(
+            sa.cast(index.c.config, postgresql.REGCONFIG),
+            index.c.body,
+            shown,
+            f"MaxFragments=2, MaxWords={SNIPPET_WORDS}, MinWords=12, "
+            f'FragmentDelimiter=" … ", {marks}',
+        ),
+    ).where(index.c.story_id.in_(page))
+    marked = {row[0]: row for row in db.session.execute(statement)}
+    rows = [marked[story_id] for story_id in page if story_id in marked]
+    return rows, count, (matched or 0) >= RANKED_CANDIDATES
 
 
 def search_stories(
