@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from storyhub.assist import bp
 from storyhub.assist.forms import AssistForm
+from storyhub.assist.messages import say
 from storyhub.extensions import db
 from storyhub.i18n import country_choices
 from storyhub.models import Relation, Story, UserRole
@@ -71,10 +72,10 @@ def enter() -> Any:
             current_user,
         )
     except ConsentNoteRequired as error:
-        form.consent_note.errors = [*form.consent_note.errors, str(error)]
+        form.consent_note.errors = [*form.consent_note.errors, say(error)]
         return render_assist(form, 400, _("Please check the fields marked below."))
     except ServiceError as error:
-        return render_assist(form, 400, str(error))
+        return render_assist(form, 400, say(error))
     return redirect(url_for(".entered", story_id=story.id))
 
 

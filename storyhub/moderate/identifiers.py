@@ -16,6 +16,7 @@ from storyhub.forms import line_filter
 from storyhub.models import Story, StoryStatus
 from storyhub.moderate import bp
 from storyhub.moderate.forms import EraseForm
+from storyhub.moderate.messages import say
 from storyhub.moderate.routes import _review_after_error, get_story_or_404
 from storyhub.services import identifier_check, reidentification
 from storyhub.services.errors import ServiceError, StaleStoryError
@@ -69,11 +70,11 @@ def redact_passage(story_id: int) -> Any:
         )
     except StaleStoryError as error:
         return _review_after_error(
-            error.story, str(error), EraseForm(formdata=None, prefix="erase"), 409
+            error.story, say(error), EraseForm(formdata=None, prefix="erase"), 409
         )
     except ServiceError as error:
         db.session.rollback()
-        return _review_after_error(story, str(error), EraseForm(formdata=None, prefix="erase"))
+        return _review_after_error(story, say(error), EraseForm(formdata=None, prefix="erase"))
     # The passage itself stays out of the message: flashed text travels in the cookie.
     flash("Redacted one passage; a revision keeps the earlier text.")
     if story.status is StoryStatus.AWAITING_AUTHOR:

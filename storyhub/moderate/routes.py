@@ -20,6 +20,7 @@ from storyhub.moderate.forms import (
     SkipForm,
     VersionForm,
 )
+from storyhub.moderate.messages import say
 from storyhub.services import catalog, moderation, reasons
 from storyhub.services import queue as queue_service
 from storyhub.services import review as reviewing
@@ -168,7 +169,7 @@ def bulk() -> Any:
         )
     except ServiceError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
+        form.form_errors.append(say(error))
         return _render_queue(_filter_form(), form, error.status)
     return render_template(
         "moderate/bulk_result.html", outcomes=outcomes, action=form.bulk_action.data
@@ -298,11 +299,11 @@ def review(story_id: int) -> Any:
         changes = reviewing.changes_since(error.story, form.loaded_at_time(), edits)
         page = reviewing.review_page(error.story, current_user, changes)
         _move_form_to(form, page)
-        return render_review(page, form, 409, str(error))
+        return render_review(page, form, 409, say(error))
     except ServiceError as error:
         db.session.rollback()
         page = reviewing.review_page(story, current_user)
-        return render_review(page, form, error.status, str(error))
+        return render_review(page, form, error.status, say(error))
     if form.action.data == SAVE:
         flash(
             "Edits saved: " + ", ".join(moderation.FIELD_LABELS[c] for c in changed) + "."
@@ -349,11 +350,11 @@ def correct_language(story_id: int) -> Any:
         tag = moderation.correct_to_detected_language(story, current_user, form.version.data)
     except StaleStoryError as error:
         page = reviewing.review_page(error.story, current_user)
-        return render_review(page, _reload(error.story, page), 409, str(error))
+        return render_review(page, _reload(error.story, page), 409, say(error))
     except ServiceError as error:
         db.session.rollback()
         page = reviewing.review_page(story, current_user)
-        return render_review(page, _reload(story, page), 400, str(error))
+        return render_review(page, _reload(story, page), 400, say(error))
     flash(f"Language corrected to {language_name(tag, 'en')}; the author sees why on their page.")
     return redirect(url_for("moderate.review", story_id=story.id, **tab_args()))
 
@@ -392,10 +393,10 @@ def erase_story(story_id: int) -> Any:
     try:
         moderation.erase(story, current_user, form.version.data, form.reason.data)
     except StaleStoryError as error:
-        return _review_after_error(error.story, str(error), form, 409)
+        return _review_after_error(error.story, say(error), form, 409)
     except ServiceError as error:
         db.session.rollback()
-        return _review_after_error(story, str(error), form, error.status)
+        return _review_after_error(story, say(error), form, error.status)
     flash(f"Story {story.id} is erased: its text and the author's details are gone.")
     return redirect(url_for("moderate.queue"))
 

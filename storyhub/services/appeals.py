@@ -8,7 +8,6 @@ they decide is final: the private page and the e-mail say so, and no second appe
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryStatus
@@ -27,14 +26,12 @@ def ask_for_another_look(story: Story, message: str) -> Story:
     message = message.strip()
     if not can_appeal(story):
         raise TransitionNotAllowed(
-            _("You have already asked for another look at this story; that decision is final.")
-            if story.appealed_at is not None
-            else _("Only a story that was not published can be looked at again.")
+            code="already_appealed" if story.appealed_at is not None else "not_appealable"
         )
     if not message:
-        raise ServiceError(_("Please tell the moderators why they should look again."))
+        raise ServiceError(code="appeal_message_missing", field="message")
     if len(message) > APPEAL_MAX:
-        raise ServiceError(_("Please keep your message under %(max)d characters.", max=APPEAL_MAX))
+        raise ServiceError(code="message_too_long", field="message", max=APPEAL_MAX)
     story.status = StoryStatus.PENDING
     story.appeal_message, story.appealed_at = message, utcnow()
     db.session.add(

@@ -12,8 +12,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from storyhub.extensions import db
 from storyhub.models import ConsentPurpose, ModerationEvent, Relation, Story, StoryStatus, User
 from storyhub.models._types import utcnow
@@ -33,6 +31,8 @@ CONSENT_NOTE_MAX = 500
 
 class ConsentNoteRequired(ServiceError):
     """No e-mail address to ask the author, and no note of how they consented."""
+
+    code = "consent_note_required"
 
 
 @dataclass(frozen=True)
@@ -57,13 +57,10 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
     if existing is not None:
         return existing
     if entry.arrived_by not in ARRIVALS:
-        raise ServiceError("Choose how the story reached you.")
+        raise ServiceError(code="arrival_unknown", field="arrived_by")
     note = entry.consent_note.strip()
     if not entry.email and not note:
-        raise ConsentNoteRequired(
-            "Without an e-mail address the author cannot confirm online: write how they agreed "
-            "to publication (for example “read back on the phone on 3 May; she agreed”)."
-        )
+        raise ConsentNoteRequired(field="consent_note")
     token = secrets.token_urlsafe(32)
     story = Story(
         status=StoryStatus.PENDING,
@@ -122,9 +119,9 @@ def _confirmed(story: Story, actor_id: int | None, how: str, locale: str = "en")
 def confirm_by_author(story: Story, locale: str) -> Story:
     """The author read the text entered for them and agrees it may be published."""
     if not story.awaits_author_confirmation:
-        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
+        raise TransitionNotAllowed(code="nothing_to_confirm")
     if story.status not in (StoryStatus.PENDING, StoryStatus.CHANGES_REQUESTED):
-        raise TransitionNotAllowed(_("There is nothing to confirm here any more."))
+        raise TransitionNotAllowed(code="nothing_to_confirm")
     _confirmed(story, None, "confirmed by the author", locale)
     db.session.commit()
     return story

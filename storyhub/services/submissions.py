@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from storyhub.extensions import db
 from storyhub.models import (
@@ -55,7 +54,7 @@ class LanguageNeedsConfirmation(ServiceError):
     `risk` carries the re-identification question too, so both are asked at once."""
 
     def __init__(self, detected: str, risk: reidentification.Question | None = None) -> None:
-        super().__init__(detected)
+        super().__init__(code="language_unclear", field="language", detected=detected)
         self.detected = detected
         self.risk = risk
 
@@ -65,27 +64,24 @@ class MayIdentifyAuthor(ServiceError):
     someone recognise the author: show what and suggest, never refuse."""
 
     def __init__(self, risk: reidentification.Question) -> None:
-        super().__init__("may identify the author")
+        super().__init__(code="may_identify_author")
         self.risk = risk
 
 
 class StoryChanged(Conflict):
     """The story changed (a moderator decided) after the submitter opened the page."""
 
+    code = "story_changed"
+
     def __init__(self, story: Story) -> None:
-        # Shown to the submitter, so in their interface language.
-        super().__init__(
-            _(
-                "Your story changed while this page was open (a moderator may have acted on "
-                "it). Nothing you typed is lost: it is below. Please check the status, then "
-                "try again."
-            )
-        )
+        super().__init__()
         self.story = story
 
 
 class SameLanguage(ServiceError):
     """A translation must be in another language than its original."""
+
+    code = "same_language"
 
 
 @dataclass(frozen=True)
@@ -318,7 +314,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     if existing:
         return existing
     if submission.language == original.language:
-        raise SameLanguage(_("The story is already in this language: choose the translation's."))
+        raise SameLanguage(field="language")
     detected = _checked_language(
         submission.language, submission.title, submission.body, submission.confirm_language
     )
@@ -418,12 +414,7 @@ _refused_if_changed = refused_if_changed(StoryChanged)
 def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
     """Save the submitter's changes while pending or changes requested; back to the queue."""
     if story.status not in EDITABLE:
-        raise TransitionNotAllowed(
-            _(
-                "Your story can no longer be changed here: its status changed while this page "
-                "was open. Nothing you typed is lost: it is below, so you can copy it."
-            )
-        )
+        raise TransitionNotAllowed(code="edit_closed")
     if story.version != expected_version:
         if _unchanged(story, edit):
             return story
@@ -466,7 +457,7 @@ def switch_to_detected_language(story: Story, expected_version: int) -> Story:
     if story.detected_language is None:
         return story  # a second click, or a moderator already settled it
     if story.status not in (*EDITABLE, S.PUBLISHED):
-        raise TransitionNotAllowed(_("Your story can no longer be changed here."))
+        raise TransitionNotAllowed(code="not_changeable")
     if story.version != expected_version:
         raise StoryChanged(story)
     story.language, story.detected_language = story.detected_language, None
@@ -481,7 +472,7 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
     if story.status is S.WITHDRAWN:
         return story  # a second click: already done
     if story.status not in WITHDRAWABLE:
-        raise TransitionNotAllowed(_("This story cannot be withdrawn any more."))
+        raise TransitionNotAllowed(code="not_withdrawable")
     if story.version != expected_version:
         raise StoryChanged(story)
     from_status = story.status
@@ -499,7 +490,7 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
     if existing is not None:
         return existing
     if story.status is not S.PUBLISHED or story.kind != "story":
-        raise TransitionNotAllowed(_("You can add an update once your story is published."))
+        raise TransitionNotAllowed(code="update_needs_published")
     update = Story(
         status=S.PENDING,
         author_name=story.author_name,
@@ -563,9 +554,9 @@ def set_consent(
     """
     attribute = consents.SWITCHES.get(purpose)
     if attribute is None or story.kind != "story":
-        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
+        raise TransitionNotAllowed(code="consent_fixed")
     if story.status in (S.ERASED, S.REJECTED):
-        raise TransitionNotAllowed(_("This choice cannot be changed for this story."))
+        raise TransitionNotAllowed(code="consent_fixed")
     if getattr(story, attribute) == give:
         return story  # a second click: already so
     if give and story.version != expected_version:
@@ -602,7 +593,7 @@ def story_for_proposal(story: Story, target_id: int) -> Story | None:
 
 def _check_awaiting(story: Story, expected_version: int) -> None:
     if story.status is not S.AWAITING_AUTHOR:
-        raise TransitionNotAllowed(_("There is nothing to decide here any more."))
+        raise TransitionNotAllowed(code="nothing_to_decide")
     if story.version != expected_version:
         raise StoryChanged(story)
 
@@ -631,9 +622,9 @@ def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
     message for the moderators (never public)."""
     message = message.strip()
     if not message:
-        raise ServiceError(_("Please write your message to the moderator."))
+        raise ServiceError(code="reply_message_missing", field="message")
     if len(message) > REPLY_MAX:
-        raise ServiceError(_("Please keep your message under %(max)d characters.", max=REPLY_MAX))
+        raise ServiceError(code="message_too_long", field="message", max=REPLY_MAX)
     _check_awaiting(story, expected_version)
     story.status = S.PENDING
     story.author_reply = message

@@ -24,6 +24,7 @@ from storyhub.services.submissions import (
 )
 from storyhub.submit import bp
 from storyhub.submit.forms import LanguageForm, StoryForm, TranslationForm
+from storyhub.submit.messages import say
 from storyhub.submit.refill import csrf_expired_message, failure_message, refiller
 from storyhub.views import configured_limit, no_store
 
@@ -225,7 +226,7 @@ def translate_story(story_id: int) -> Any:
         remember_question_asked(form)
         return render_translation_form(original, form)
     except ServiceError as error:  # the original's own language
-        form.language.errors = [*form.language.errors, str(error)]
+        form.language.errors = [*form.language.errors, say(error)]
         return render_translation_form(
             original, form, 400, _("Please check the fields marked below.")
         )

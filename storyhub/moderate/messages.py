@@ -1,0 +1,28 @@
+"""What the moderators' pages say when a service refuses (they are in English). Services not
+converted to codes yet (services/moderation.py, redaction.py) still pass their own English
+words, which `say` shows as they are."""
+
+from __future__ import annotations
+
+from storyhub import wording
+from storyhub.labels import words
+from storyhub.services.errors import ServiceError
+
+MESSAGES: wording.Messages = {
+    "conflict": "Someone else changed this at the same moment, so nothing was saved. "
+    "Everything you typed is kept below: check the page, then try again.",
+    "story_stale": lambda state: (
+        f"Someone else changed this story while you were reviewing it (it is now "
+        f"{words(state)}). Your edits are kept below: check the current state, then decide "
+        "again."
+    ),
+}
+
+
+def say(error: ServiceError) -> str:
+    return wording.say(error, MESSAGES)
+
+
+def conflict_message() -> str:
+    """What a lost race says when the error itself was not a service's (a stale row)."""
+    return str(MESSAGES["conflict"])
