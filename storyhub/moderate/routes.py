@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from storyhub.extensions import db
 from storyhub.i18n import country_choices, country_name, language_choices, language_name
+from storyhub.labels import RELATION
 from storyhub.models import Relation, Story, StoryStatus, UserRole
 from storyhub.moderate import bp
 from storyhub.moderate.forms import (
@@ -26,7 +27,6 @@ from storyhub.services import queue as queue_service
 from storyhub.services import review as reviewing
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.queue import QueueFilters, next_story, previous_story, queue_page
-from storyhub.templating import RELATION_WORDS
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
@@ -183,7 +183,7 @@ def decision_form(**kwargs: Any) -> DecisionForm:
     form = DecisionForm(**kwargs)
     form.language.choices = language_choices("en")
     form.country.choices = country_choices("en")
-    form.relation.choices = [(r.value, RELATION_WORDS[r]) for r in Relation]
+    form.relation.choices = [(r.value, RELATION[r]) for r in Relation]
     form.diagnoses.choices = catalog.diagnosis_choices("en")
     form.topics.choices = _topic_choices()
     form.preset.choices = _preset_choices()

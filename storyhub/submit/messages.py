@@ -1,6 +1,6 @@
 """What the submitter's pages say when a service refuses (codes from services/submissions.py,
-appeals.py, assisted.py), in the page's language. The msgids are the ones the services used to
-hold, so the catalogs still apply."""
+appeals.py, assisted.py), and the words of the identifier question, in the page's language.
+The msgids are the ones the services used to hold, so the catalogs still apply."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from flask_babel import lazy_gettext as _l
 
 from storyhub import wording
 from storyhub.services.errors import ServiceError
+from storyhub.services.identifier_check import initials
+from storyhub.submit import bp
+from storyhub.text.identifiers import Span
 
 MESSAGES: wording.Messages = {
     # submissions
@@ -41,3 +44,38 @@ MESSAGES: wording.Messages = {
 
 def say(error: ServiceError) -> str:
     return wording.say(error, MESSAGES)
+
+
+# ---- the identifier question (services/identifier_check.py gives kinds and codes) ----------
+
+# A plain-words way to say each kind of identifying detail less precisely.
+SUGGESTIONS: wording.Messages = {
+    "person": _l("Use initials, “%(initials)s”, or the role, such as “my husband”."),
+    "email": _l("Leave it out: readers can reply through the site."),
+    "phone": _l("Leave it out: readers can reply through the site."),
+    "url": _l("Leave out links that lead to you; a general site is fine."),
+    "date": _l("Say “in spring 2021” or “that winter” instead of the exact day."),
+    "age": _l("Say “in her nineties” or “a young child” instead of the exact age."),
+    "place": _l("Name a region, or say “a city in the north”, instead of the town or street."),
+    "organisation": _l("Say “a hospital in the north” or “my employer” instead of its name."),
+    "id": _l("Leave out record, card and id numbers."),
+}
+
+# What the display name gives away (identifier_check.name_concerns).
+NAME_CONCERNS: wording.Messages = {
+    "email": _l("Your name matches part of your e-mail address."),
+    "full_name": _l("Your name looks like a full name: initials or a first name are enough."),
+    "year": _l("Your name has digits that may be a birth year."),
+}
+
+
+@bp.app_template_global()
+def identifier_suggestion(span: Span) -> str:
+    """What the submitter could write instead of the passage `span` found."""
+    text = str(SUGGESTIONS[span.kind])
+    return text % {"initials": initials(span.text)} if span.kind == "person" else text
+
+
+@bp.app_template_global()
+def name_concern_words(code: str) -> str:
+    return str(NAME_CONCERNS[code])
