@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from storyhub.assist import bp
 from storyhub.assist.forms import AssistForm
 from storyhub.assist.messages import say
-from storyhub.extensions import db
 from storyhub.i18n import country_choices
+from storyhub.lookups import get_or_404
 from storyhub.models import Relation, Story, UserRole
 from storyhub.services import catalog
 from storyhub.services.assisted import AssistedEntry, ConsentNoteRequired, enter_story
@@ -79,10 +79,10 @@ def enter() -> Any:
     return redirect(url_for(".entered", story_id=story.id))
 
 
-@bp.route("/entered/<int:story_id>")
+@bp.route("/entered/<id:story_id>")
 @no_store
 def entered(story_id: int) -> Any:
-    story = db.session.get(Story, story_id) if 0 < story_id < 2**31 else None
-    if story is None or story.entered_by_id != current_user.id:
+    story = get_or_404(Story, story_id)
+    if story.entered_by_id != current_user.id:
         abort(404)
     return render_template("assist/entered.html", story=story)

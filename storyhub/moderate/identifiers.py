@@ -13,11 +13,12 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 
 from storyhub.extensions import db
 from storyhub.forms import line_filter
+from storyhub.lookups import get_or_404
 from storyhub.models import Story, StoryStatus
 from storyhub.moderate import bp
 from storyhub.moderate.forms import EraseForm
 from storyhub.moderate.messages import say
-from storyhub.moderate.routes import _review_after_error, get_story_or_404
+from storyhub.moderate.routes import _review_after_error
 from storyhub.services import identifier_check, reidentification
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.identifier_check import IdentifyingDetails
@@ -48,10 +49,10 @@ def redact_form(story: Story, field: str, start: int, passage: str, kind: str) -
     return RedactForm(formdata=None, data={**data, "replacement": neutral})
 
 
-@bp.route("/stories/<int:story_id>/redact", methods=["POST"])
+@bp.route("/stories/<id:story_id>/redact", methods=["POST"])
 @no_store
 def redact_passage(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = RedactForm()
     if not form.validate():
         message = "Your session had expired; nothing was changed. Try again."

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from storyhub.extensions import db
 from storyhub.i18n import country_choices, country_name, language_choices, language_name
 from storyhub.labels import RELATION
+from storyhub.lookups import get_or_404
 from storyhub.models import Relation, Story, StoryStatus, UserRole
 from storyhub.moderate import bp
 from storyhub.moderate.forms import (
@@ -43,13 +44,6 @@ def require_moderator() -> None:
     """Every page here needs a logged-in moderator or admin (login_required does the rest)."""
     if current_user.role is UserRole.VOLUNTEER:  # volunteers only enter stories (/assist/)
         abort(403)
-
-
-def get_story_or_404(story_id: int) -> Story:
-    story = db.session.get(Story, story_id) if 0 < story_id < 2**31 else None
-    if story is None:
-        abort(404)
-    return story
 
 
 def _preset_choices() -> list[tuple[int, str]]:
@@ -260,10 +254,10 @@ def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
             getattr(form, name).data = value
 
 
-@bp.route("/stories/<int:story_id>", methods=["GET", "POST"])
+@bp.route("/stories/<id:story_id>", methods=["GET", "POST"])
 @no_store
 def review(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     if request.method == "GET":
         page = reviewing.open_review(story, current_user)
         return render_review(page, decision_form(data=_initial_data(story, page)))
@@ -321,11 +315,11 @@ def review(story_id: int) -> Any:
     return _next_page(story, review_filters())
 
 
-@bp.route("/stories/<int:story_id>/skip", methods=["POST"])
+@bp.route("/stories/<id:story_id>/skip", methods=["POST"])
 @no_store
 def skip(story_id: int) -> Any:
     """Leave the story for someone else: the claim is released, the next story opens."""
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = SkipForm()
     if not form.validate():
         page = reviewing.review_page(story, current_user)
@@ -335,11 +329,11 @@ def skip(story_id: int) -> Any:
     return _next_page(story, review_filters())
 
 
-@bp.route("/stories/<int:story_id>/language", methods=["POST"])
+@bp.route("/stories/<id:story_id>/language", methods=["POST"])
 @no_store
 def correct_language(story_id: int) -> Any:
     """The one-click correction offered by the language flag."""
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = VersionForm()
     if not form.validate():
         message = CSRF_EXPIRED if form.csrf_token.errors else "Reload the page and try again."
@@ -382,10 +376,10 @@ def state_sentence(story: Story) -> str:
     return template.format(id=story.id)
 
 
-@bp.route("/stories/<int:story_id>/erase", methods=["POST"])
+@bp.route("/stories/<id:story_id>/erase", methods=["POST"])
 @no_store
 def erase_story(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = EraseForm(prefix="erase")
     if not form.validate():
         message = CSRF_EXPIRED if form.csrf_token.errors else "Please check the erase form below."

@@ -145,7 +145,7 @@ def submit_story_page() -> Any:
 
 
 def _translatable_or_404(story_id: int) -> Story:
-    story = catalog.public_story(story_id) if 0 < story_id < 2**31 else None
+    story = catalog.public_story(story_id)  # the <id:> converter bounds story_id
     if story is None or story.update_of_id is not None:
         abort(404)
     return story
@@ -189,7 +189,7 @@ def _refill_translation_form(status: int, message: str) -> tuple[str, int]:
     )
 
 
-@bp.route("/stories/<int:story_id>/translate", methods=["GET", "POST"])
+@bp.route("/stories/<id:story_id>/translate", methods=["GET", "POST"])
 @limiter.limit(
     configured_limit("TRANSLATE_RATE_LIMIT"), methods=["POST"], exempt_when=answers_a_question
 )
