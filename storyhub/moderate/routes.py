@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from storyhub.extensions import db
 from storyhub.i18n import country_choices, country_name, language_choices, language_name
-from storyhub.labels import RELATION
+from storyhub.labels import RELATION, words
 from storyhub.lookups import get_or_404
 from storyhub.models import Relation, Story, StoryStatus, UserRole
 from storyhub.moderate import bp
@@ -372,7 +372,7 @@ STATE_SENTENCES = {
 def state_sentence(story: Story) -> str:
     template = STATE_SENTENCES.get(story.status)
     if template is None:
-        return f"Story {story.id} is now {story.status.value.replace('_', ' ')}."
+        return f"Story {story.id} is now {words(story.status)}."
     return template.format(id=story.id)
 
 

@@ -92,7 +92,7 @@ def render_manage(
     message: str = "",
     appeal_form: AppealForm | None = None,
 ) -> Any:
-    page = author_page.manage_page(story)
+    page = author_page.manage_page(story, current_locale())
     forms = reply_forms or {}
     for proposal in page.proposals:  # one reply form per story waiting for an answer
         target = proposal.story
