@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from storyhub.admin import bp
 from storyhub.admin.forms import InviteForm, ReasonForm
+from storyhub.admin.messages import say
 from storyhub.forms import ActionForm
 from storyhub.lookups import get_or_404
 from storyhub.models import RejectReason, User, UserRole
@@ -46,7 +47,7 @@ def users() -> Any:
     try:
         user, password = accounts.invite_user(form.email.data, UserRole(form.role.data))
     except FieldError as error:
-        getattr(form, error.field).errors.append(str(error))
+        getattr(form, error.field).errors.append(say(error))
         return _render_users(form, 400)
     return render_template("admin/invited.html", user=user, password=password)
 
@@ -60,7 +61,7 @@ def set_active(user_id: int, change: str) -> Any:
     try:
         accounts.set_active(user, change == "activate", current_user)
     except ServiceError as error:
-        return _render_users(InviteForm(formdata=None), 400, str(error))
+        return _render_users(InviteForm(formdata=None), 400, say(error))
     flash(f"{user.email} is {'active' if user.active else 'deactivated'}.")
     return redirect(url_for("admin.users"))
 

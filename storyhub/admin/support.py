@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 
 from storyhub.admin import bp
 from storyhub.admin.forms import HelplineForm
+from storyhub.admin.messages import say
 from storyhub.admin.people import CSRF_EXPIRED
 from storyhub.extensions import db
 from storyhub.forms import ActionForm
@@ -64,11 +65,11 @@ def _save(helpline_id: int | None, form: HelplineForm) -> bool:
         helplines.save_helpline(helpline_id, _entry(form))
     except FieldError as error:
         db.session.rollback()
-        getattr(form, error.field).errors.append(str(error))
+        getattr(form, error.field).errors.append(say(error))
         return False
     except ServiceError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
+        form.form_errors.append(say(error))
         return False
     return True
 

@@ -18,6 +18,7 @@ from storyhub.admin.forms import (
     TopicSettingsForm,
     TopicTextForm,
 )
+from storyhub.admin.messages import say
 from storyhub.admin.people import CSRF_EXPIRED
 from storyhub.extensions import db
 from storyhub.i18n import language_choices, normalise_language_tag
@@ -49,7 +50,7 @@ def _with_languages(form: Any) -> Any:
 
 
 def _field_error(form: FlaskForm, error: FieldError) -> None:
-    getattr(form, error.field).errors.append(str(error))
+    getattr(form, error.field).errors.append(say(error))
 
 
 # ----------------------------------------------------------------------------- topics

@@ -100,3 +100,19 @@ def test_an_id_in_range_matches_and_builds(story_id):
 def test_valid_id_takes_ints_in_range_only():
     assert valid_id(1) and valid_id(MAX_ID)
     assert not any(valid_id(v) for v in (0, -1, MAX_ID + 1, True, "1", None, 1.0))
+
+
+def test_the_staff_pages_words_keep_the_services_old_sentences():
+    from storyhub.admin import messages
+
+    def say(field: str, code: str, **data: object) -> str:
+        return messages.say(FieldError(field, code=code, **data))
+
+    assert say("email", "not_an_email", email="nobody") == "'nobody' is not an e-mail address."
+    assert say("new", "password_too_short", min=12) == (
+        "The password must have at least 12 characters."
+    )
+    assert say("slug", "slug_taken", slug="skin-care") == "The slug 'skin-care' is taken."
+    assert say("keywords", "keyword_too_long", keyword="a" * 30, max=60) == (
+        f"“{'a' * 30}…” is longer than 60 characters: keywords are single words or short phrases."
+    )
