@@ -1,6 +1,6 @@
-"""What the moderators' pages say when a service refuses (they are in English). Services not
-converted to codes yet (services/moderation.py, redaction.py) still pass their own English
-words, which `say` shows as they are."""
+"""What the moderators' pages say when a service refuses (they are in English). A service not
+converted to codes yet (services/moderation.py) still passes its own English words, which `say`
+shows as they are."""
 
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ MESSAGES: wording.Messages = {
         f"{words(state)}). Your edits are kept below: check the current state, then decide "
         "again."
     ),
+    # redaction
+    "unknown_field": "Unknown field.",
+    "passage_moved": "That passage is no longer where it was (the text changed): look at it "
+    "again below.",
 }
 
 
