@@ -44,6 +44,16 @@ RELATION = {
     Relation.OTHER: _l("Written by someone close to the patient"),
 }
 
+# The story form's answers to "Who are you?" (a menu: "Family member", not a sentence).
+RELATION_CHOICES = {
+    Relation.SELF: _l("I am the patient"),
+    Relation.FAMILY: _l("Family member"),
+    Relation.PARTNER: _l("Partner"),
+    Relation.CAREGIVER: _l("Caregiver"),
+    Relation.FRIEND: _l("Friend"),
+    Relation.OTHER: _l("Other"),
+}
+
 # How a story entered for someone reached the volunteer ("… reached us by letter"): in the
 # author's e-mail in their language, on the moderators' pages in English.
 ARRIVAL = {
@@ -51,6 +61,14 @@ ARRIVAL = {
     "phone": _l("by phone"),
     "email": _l("by e-mail"),
     "in_person": _l("in person"),
+}
+
+# The assisted-entry form's menu of the same (capitalised, on their own).
+ARRIVAL_CHOICES = {
+    "letter": _l("By letter"),
+    "phone": _l("By phone"),
+    "email": _l("By e-mail"),
+    "in_person": _l("In person"),
 }
 
 # What a story is, put into sentences such as "Your %(what)s is published": translators choose
