@@ -37,6 +37,9 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     app.config["PUBLIC_URL"] = resolve_public_url(config_class, app.config.get("PUBLIC_URL"))
 
     _init_extensions(app)
+    from storyhub import lookups
+
+    lookups.init_app(app)  # the <id:…> converter, before the routes that name it
     _register_blueprints(app)
 
     from storyhub import cli, errors, pagecache, privacy, proxy, security, templating

@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from storyhub.admin.messages import say
 from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.services import (
@@ -62,7 +63,7 @@ def create_user(email: str, role: str, password_stdin: bool) -> None:
     try:
         user = accounts.create_user(email, password, UserRole(role))
     except ServiceError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(say(error)) from None
     click.echo(f"Created {user.role.value} {user.email}.")
 
 

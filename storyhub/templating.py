@@ -10,47 +10,14 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import format_date, format_number, format_timedelta
-from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
-from storyhub import i18n
+from storyhub import i18n, labels
 from storyhub.forms import ActionForm
-from storyhub.models import Relation, Story, StoryStatus
+from storyhub.models import Story
 from storyhub.proxy import external_url
 from storyhub.services import catalog
 from storyhub.services.catalog import TeaserSource, story_slug
-
-# How the submitter's status page names each state, in the reader's language.
-STATUS_WORDS = {
-    StoryStatus.PENDING: _l("Waiting for a moderator to read it"),
-    StoryStatus.CHANGES_REQUESTED: _l("A moderator asked for changes"),
-    StoryStatus.AWAITING_AUTHOR: _l("Waiting for your answer: a moderator edited it"),
-    StoryStatus.PUBLISHED: _l("Published"),
-    StoryStatus.UNPUBLISHED: _l("Taken down for now"),
-    StoryStatus.REJECTED: _l("Not published"),
-    StoryStatus.WITHDRAWN: _l("Withdrawn by you"),
-    StoryStatus.ERASED: _l("Erased"),
-}
-
-# How the story page introduces its author, in the reader's language.
-RELATION_WORDS = {
-    Relation.SELF: _l("Written by the patient"),
-    Relation.FAMILY: _l("Written by a family member"),
-    Relation.PARTNER: _l("Written by a partner"),
-    Relation.CAREGIVER: _l("Written by a caregiver"),
-    Relation.FRIEND: _l("Written by a friend"),
-    Relation.OTHER: _l("Written by someone close to the patient"),
-}
-
-
-# How a story entered for someone reached the volunteer (moderators' pages, English).
-ARRIVAL_WORDS = {
-    "letter": "by letter",
-    "phone": "by phone",
-    "email": "by e-mail",
-    "in_person": "in person",
-}
-
 
 # Query parameters the language switcher carries over to the same page in another language.
 KEPT_QUERY_ARGS = frozenset({"diagnosis", "topic", "language", "country", "q", "after", "before"})
@@ -151,9 +118,12 @@ def init_app(app: Flask) -> None:
         language_name=i18n.language_name,
         language_autonym=i18n.language_autonym,
         country_name=i18n.country_name,
-        status_words=lambda status: STATUS_WORDS.get(status, str(status)),
-        relation_words=lambda relation: RELATION_WORDS.get(relation, ""),
-        arrival_words=lambda arrived_by: ARRIVAL_WORDS.get(arrived_by or "", ""),
+        # Codes into words: storyhub/labels.py is the one table of them.
+        status_words=lambda status: labels.label(labels.STATUS, status, default=str(status)),
+        relation_words=lambda relation: labels.label(labels.RELATION, relation),
+        # Only the moderators' pages say how a story arrived: in English, like the rest of them.
+        arrival_words=lambda arrived_by: labels.label(labels.ARRIVAL, arrived_by, "en"),
+        identifier_kind_words=lambda kind: labels.label(labels.IDENTIFIER_KIND, kind),
         action_form=ActionForm,
         ui_lang=i18n.current_locale,
         ui_languages=lambda: [
@@ -169,4 +139,5 @@ def init_app(app: Flask) -> None:
         date=lambda d: format_date(d, "long") if d else "",
         age=age,
         number=format_number,
+        words=labels.words,  # "changes_requested" → "changes requested" (moderators' pages)
     )

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from storyhub.admin import bp
 from storyhub.admin.forms import InviteForm, ReasonForm
-from storyhub.extensions import db
+from storyhub.admin.messages import say
 from storyhub.forms import ActionForm
+from storyhub.lookups import get_or_404
 from storyhub.models import RejectReason, User, UserRole
 from storyhub.services import accounts, reasons
 from storyhub.services.errors import FieldError, ServiceError
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was changed. Please try again."
-
-
-def _get_or_404(model: type[User] | type[RejectReason], row_id: int) -> Any:
-    row = db.session.get(model, row_id) if 0 < row_id < 2**31 else None
-    if row is None:
-        abort(404)
-    return row
 
 
 def _refused(form: Any) -> None:
@@ -53,21 +47,21 @@ def users() -> Any:
     try:
         user, password = accounts.invite_user(form.email.data, UserRole(form.role.data))
     except FieldError as error:
-        getattr(form, error.field).errors.append(str(error))
+        getattr(form, error.field).errors.append(say(error))
         return _render_users(form, 400)
     return render_template("admin/invited.html", user=user, password=password)
 
 
-@bp.route("/users/<int:user_id>/<any(activate, deactivate):change>", methods=["POST"])
+@bp.route("/users/<id:user_id>/<any(activate, deactivate):change>", methods=["POST"])
 @no_store
 def set_active(user_id: int, change: str) -> Any:
-    user = _get_or_404(User, user_id)
+    user = get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         return _render_users(InviteForm(formdata=None), 400, CSRF_EXPIRED)
     try:
         accounts.set_active(user, change == "activate", current_user)
     except ServiceError as error:
-        return _render_users(InviteForm(formdata=None), 400, str(error))
+        return _render_users(InviteForm(formdata=None), 400, say(error))
     flash(f"{user.email} is {'active' if user.active else 'deactivated'}.")
     return redirect(url_for("admin.users"))
 
@@ -101,10 +95,10 @@ def reject_reasons() -> Any:
     return redirect(url_for("admin.reject_reasons"))
 
 
-@bp.route("/reasons/<int:reason_id>", methods=["POST"])
+@bp.route("/reasons/<id:reason_id>", methods=["POST"])
 @no_store
 def edit_reason(reason_id: int) -> Any:
-    reason = _get_or_404(RejectReason, reason_id)
+    reason = get_or_404(RejectReason, reason_id)
     form = ReasonForm(prefix=f"r{reason.id}")
     if not form.validate_on_submit():
         _refused(form)
@@ -114,10 +108,10 @@ def edit_reason(reason_id: int) -> Any:
     return redirect(url_for("admin.reject_reasons"))
 
 
-@bp.route("/reasons/<int:reason_id>/delete", methods=["POST"])
+@bp.route("/reasons/<id:reason_id>/delete", methods=["POST"])
 @no_store
 def delete_reason(reason_id: int) -> Any:
-    reason = _get_or_404(RejectReason, reason_id)
+    reason = get_or_404(RejectReason, reason_id)
     if not ActionForm().validate_on_submit():
         return _render_reasons(status=400, message=CSRF_EXPIRED)
     label = reason.label

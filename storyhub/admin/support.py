@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from storyhub.admin import bp
 from storyhub.admin.forms import HelplineForm
+from storyhub.admin.messages import say
 from storyhub.admin.people import CSRF_EXPIRED
 from storyhub.extensions import db
 from storyhub.forms import ActionForm
 from storyhub.i18n import country_choices, country_name
+from storyhub.lookups import get_or_404
 from storyhub.models import Helpline
 from storyhub.services import helplines
 from storyhub.services.errors import FieldError, ServiceError
@@ -63,11 +65,11 @@ def _save(helpline_id: int | None, form: HelplineForm) -> bool:
         helplines.save_helpline(helpline_id, _entry(form))
     except FieldError as error:
         db.session.rollback()
-        getattr(form, error.field).errors.append(str(error))
+        getattr(form, error.field).errors.append(say(error))
         return False
     except ServiceError as error:
         db.session.rollback()
-        form.form_errors.append(str(error))
+        form.form_errors.append(say(error))
         return False
     return True
 
@@ -96,17 +98,10 @@ def start_helplines() -> Any:
     return redirect(url_for("admin.helpline_list"))
 
 
-def _row_or_404(helpline_id: int) -> Helpline:
-    row = db.session.get(Helpline, helpline_id) if 0 < helpline_id < 2**31 else None
-    if row is None:
-        abort(404)
-    return row
-
-
-@bp.route("/helplines/<int:helpline_id>", methods=["POST"])
+@bp.route("/helplines/<id:helpline_id>", methods=["POST"])
 @no_store
 def edit_helpline(helpline_id: int) -> Any:
-    row = _row_or_404(helpline_id)
+    row = get_or_404(Helpline, helpline_id)
     form = _form(prefix=f"h{row.id}")
     if not form.validate_on_submit():
         if form.csrf_token.errors:
@@ -118,10 +113,10 @@ def edit_helpline(helpline_id: int) -> Any:
     return redirect(url_for("admin.helpline_list"))
 
 
-@bp.route("/helplines/<int:helpline_id>/delete", methods=["POST"])
+@bp.route("/helplines/<id:helpline_id>/delete", methods=["POST"])
 @no_store
 def delete_helpline(helpline_id: int) -> Any:
-    row = _row_or_404(helpline_id)
+    row = get_or_404(Helpline, helpline_id)
     if not ActionForm().validate_on_submit():
         return _render(status=400, message=CSRF_EXPIRED)
     name = row.name

@@ -18,20 +18,15 @@ from storyhub.admin.forms import (
     TopicSettingsForm,
     TopicTextForm,
 )
+from storyhub.admin.messages import say
 from storyhub.admin.people import CSRF_EXPIRED
 from storyhub.extensions import db
 from storyhub.i18n import language_choices, normalise_language_tag
+from storyhub.lookups import get_or_404
 from storyhub.models import Diagnosis, Topic
 from storyhub.services import taxonomy
 from storyhub.services.errors import FieldError
 from storyhub.views import no_store
-
-
-def _get_or_404(model: type[Topic] | type[Diagnosis], row_id: int) -> Any:
-    row = db.session.get(model, row_id) if 0 < row_id < 2**31 else None
-    if row is None:
-        abort(404)
-    return row
 
 
 def _language_or_404(tag: str) -> str:
@@ -55,7 +50,7 @@ def _with_languages(form: Any) -> Any:
 
 
 def _field_error(form: FlaskForm, error: FieldError) -> None:
-    getattr(form, error.field).errors.append(str(error))
+    getattr(form, error.field).errors.append(say(error))
 
 
 # ----------------------------------------------------------------------------- topics
@@ -111,10 +106,10 @@ def _render_topic(
     return html, status
 
 
-@bp.route("/topics/<int:topic_id>", methods=["GET", "POST"])
+@bp.route("/topics/<id:topic_id>", methods=["GET", "POST"])
 @no_store
 def topic(topic_id: int) -> Any:
-    topic = _get_or_404(Topic, topic_id)
+    topic = get_or_404(Topic, topic_id)
     form = TopicSettingsForm(prefix="settings")
     if not _valid(form):
         if form.is_submitted():
@@ -130,11 +125,11 @@ def topic(topic_id: int) -> Any:
     return redirect(url_for("admin.topic", topic_id=topic.id))
 
 
-@bp.route("/topics/<int:topic_id>/texts", methods=["POST"])
-@bp.route("/topics/<int:topic_id>/texts/<language>", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/texts", methods=["POST"])
+@bp.route("/topics/<id:topic_id>/texts/<language>", methods=["POST"])
 @no_store
 def topic_text(topic_id: int, language: str | None = None) -> Any:
-    topic = _get_or_404(Topic, topic_id)
+    topic = get_or_404(Topic, topic_id)
     if language is None:
         form: TopicTextForm = _with_languages(NewTopicTextForm(prefix="new"))
     else:
@@ -230,10 +225,10 @@ def _render_diagnosis(
     return html, status
 
 
-@bp.route("/diagnoses/<int:diagnosis_id>", methods=["GET", "POST"])
+@bp.route("/diagnoses/<id:diagnosis_id>", methods=["GET", "POST"])
 @no_store
 def diagnosis(diagnosis_id: int) -> Any:
-    diagnosis = _get_or_404(Diagnosis, diagnosis_id)
+    diagnosis = get_or_404(Diagnosis, diagnosis_id)
     form = DiagnosisSettingsForm(prefix="settings")
     form.parent.choices = _parent_choices(diagnosis)
     if not _valid(form):
@@ -250,11 +245,11 @@ def diagnosis(diagnosis_id: int) -> Any:
     return redirect(url_for("admin.diagnosis", diagnosis_id=diagnosis.id))
 
 
-@bp.route("/diagnoses/<int:diagnosis_id>/names", methods=["POST"])
-@bp.route("/diagnoses/<int:diagnosis_id>/names/<language>", methods=["POST"])
+@bp.route("/diagnoses/<id:diagnosis_id>/names", methods=["POST"])
+@bp.route("/diagnoses/<id:diagnosis_id>/names/<language>", methods=["POST"])
 @no_store
 def diagnosis_name(diagnosis_id: int, language: str | None = None) -> Any:
-    diagnosis = _get_or_404(Diagnosis, diagnosis_id)
+    diagnosis = get_or_404(Diagnosis, diagnosis_id)
     if language is None:
         form: DiagnosisNameForm = _with_languages(NewDiagnosisNameForm(prefix="new"))
     else:

@@ -7,22 +7,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from storyhub import labels
 from storyhub.forms import line_filter, text_filter
 from storyhub.services.assisted import CONSENT_NOTE_MAX
 from storyhub.submit.forms import StoryDetailsForm, SubmissionKeyMixin
-
-ARRIVAL_LABELS = {
-    "letter": _l("By letter"),
-    "phone": _l("By phone"),
-    "email": _l("By e-mail"),
-    "in_person": _l("In person"),
-}
 
 
 class AssistForm(SubmissionKeyMixin, StoryDetailsForm):
     arrived_by = SelectField(
         _l("How did the story reach you?"),
-        choices=[("", _l("Choose…")), *ARRIVAL_LABELS.items()],
+        choices=[("", _l("Choose…")), *labels.ARRIVAL_CHOICES.items()],
         validators=[InputRequired(_l("Please choose how the story reached you."))],
     )
     email = EmailField(
@@ -44,5 +38,5 @@ class AssistForm(SubmissionKeyMixin, StoryDetailsForm):
     submission_key = HiddenField()
 
     def validate_arrived_by(self, field: SelectField) -> None:
-        if field.data not in ARRIVAL_LABELS:
+        if field.data not in labels.ARRIVAL_CHOICES:
             field.errors.append(_l("Please choose how the story reached you."))

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 
 from storyhub.assist import bp
 from storyhub.assist.forms import AssistForm
-from storyhub.extensions import db
+from storyhub.assist.messages import say
 from storyhub.i18n import country_choices
+from storyhub.lookups import get_or_404
 from storyhub.models import Relation, Story, UserRole
 from storyhub.services import catalog
 from storyhub.services.assisted import AssistedEntry, ConsentNoteRequired, enter_story
@@ -71,17 +72,17 @@ def enter() -> Any:
             current_user,
         )
     except ConsentNoteRequired as error:
-        form.consent_note.errors = [*form.consent_note.errors, str(error)]
+        form.consent_note.errors = [*form.consent_note.errors, say(error)]
         return render_assist(form, 400, _("Please check the fields marked below."))
     except ServiceError as error:
-        return render_assist(form, 400, str(error))
+        return render_assist(form, 400, say(error))
     return redirect(url_for(".entered", story_id=story.id))
 
 
-@bp.route("/entered/<int:story_id>")
+@bp.route("/entered/<id:story_id>")
 @no_store
 def entered(story_id: int) -> Any:
-    story = db.session.get(Story, story_id) if 0 < story_id < 2**31 else None
-    if story is None or story.entered_by_id != current_user.id:
+    story = get_or_404(Story, story_id)
+    if story.entered_by_id != current_user.id:
         abort(404)
     return render_template("assist/entered.html", story=story)

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from storyhub.admin.messages import say
 from storyhub.auth import bp
 from storyhub.auth.forms import LoginForm, PasswordForm
 from storyhub.forms import ActionForm
@@ -113,7 +114,7 @@ def change_password() -> object:
     try:
         accounts.change_password(current_user, form.current.data, form.new.data)
     except FieldError as error:
-        getattr(form, error.field).errors.append(str(error))
+        getattr(form, error.field).errors.append(say(error))
         return render_template("auth/password.html", form=form), 400
     login_user(current_user._get_current_object())  # this browser stays in; all others are out
     flash("Your password is changed. Any other browser logged in as you is now logged out.")

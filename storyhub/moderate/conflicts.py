@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from storyhub.extensions import db
 from storyhub.models import Story
+from storyhub.moderate.messages import conflict_message, say
 from storyhub.services import moderation
 from storyhub.services import review as reviewing
 from storyhub.services.errors import Conflict
@@ -26,7 +27,7 @@ def refilled_review(error: Exception) -> Any | None:
     from storyhub.moderate import routes
     from storyhub.moderate.forms import BulkForm, EraseForm
 
-    message = str(error) if isinstance(error, Conflict) else str(Conflict())
+    message = say(error) if isinstance(error, Conflict) else conflict_message()
     if request.endpoint == "moderate.bulk":
         bulk = BulkForm()
         bulk.form_errors.append(message)

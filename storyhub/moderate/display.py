@@ -19,9 +19,3 @@ def clock(moment: datetime) -> str:
 def stamp(moment: datetime) -> str:
     """ "2026-11-25 14:02" for the log: sortable, unambiguous across languages."""
     return format_datetime(moment, "yyyy-MM-dd HH:mm")
-
-
-@bp.app_template_filter("words")
-def words(value: str) -> str:
-    """ "request_changes" → "request changes"."""
-    return str(value).replace("_", " ")

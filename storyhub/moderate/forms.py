@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import is_country_code, normalise_language_tag
+from storyhub.labels import words
 from storyhub.models import Relation
 from storyhub.services.moderation import DECISIONS
 from storyhub.services.queue import KINDS, TABS
@@ -154,7 +155,7 @@ class QueueFilterForm(FlaskForm):
 
     state = SelectField(
         "State",
-        choices=[(s.value, s.value.replace("_", " ")) for s in TABS],
+        choices=[(s.value, words(s)) for s in TABS],
         default=TABS[0].value,
     )
     # Any language or country may be asked for, even one no story has (yet).

@@ -12,10 +12,12 @@ from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
 from storyhub.forms import line_filter
+from storyhub.lookups import get_or_404
 from storyhub.models import Story, StoryStatus
 from storyhub.moderate import bp
 from storyhub.moderate.forms import EraseForm
-from storyhub.moderate.routes import _review_after_error, get_story_or_404
+from storyhub.moderate.messages import say
+from storyhub.moderate.routes import _review_after_error
 from storyhub.services import identifier_check, reidentification
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.identifier_check import IdentifyingDetails
@@ -46,10 +48,10 @@ def redact_form(story: Story, field: str, start: int, passage: str, kind: str) -
     return RedactForm(formdata=None, data={**data, "replacement": neutral})
 
 
-@bp.route("/stories/<int:story_id>/redact", methods=["POST"])
+@bp.route("/stories/<id:story_id>/redact", methods=["POST"])
 @no_store
 def redact_passage(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = RedactForm()
     if not form.validate():
         message = "Your session had expired; nothing was changed. Try again."
@@ -68,10 +70,10 @@ def redact_passage(story_id: int) -> Any:
         )
     except StaleStoryError as error:
         return _review_after_error(
-            error.story, str(error), EraseForm(formdata=None, prefix="erase"), 409
+            error.story, say(error), EraseForm(formdata=None, prefix="erase"), 409
         )
     except ServiceError as error:
-        return _review_after_error(story, str(error), EraseForm(formdata=None, prefix="erase"))
+        return _review_after_error(story, say(error), EraseForm(formdata=None, prefix="erase"))
     # The passage itself stays out of the message: flashed text travels in the cookie.
     flash("Redacted one passage; a revision keeps the earlier text.")
     if story.status is StoryStatus.AWAITING_AUTHOR:

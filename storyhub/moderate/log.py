@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import render_template, request
 
+from storyhub.labels import words
 from storyhub.moderate import bp
 from storyhub.moderate.forms import LogFilterForm
 from storyhub.services import audit
@@ -17,7 +18,7 @@ from storyhub.views import no_store
 def log() -> Any:
     form = LogFilterForm(formdata=request.args)
     form.actor.choices = audit.actor_choices()
-    form.action.choices = audit.action_choices()
+    form.action.choices = [("", "All actions"), *((a, words(a)) for a in audit.actions())]
     if not form.validate():
         page = audit.LogPage([], None)
         return render_template("moderate/log.html", form=form, page=page, filters=None), 400

@@ -7,8 +7,9 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from storyhub.extensions import db
 from storyhub.i18n import country_choices, country_name, language_choices, language_name
+from storyhub.labels import RELATION, words
+from storyhub.lookups import get_or_404
 from storyhub.models import Relation, Story, StoryStatus, UserRole
 from storyhub.moderate import bp
 from storyhub.moderate.forms import (
@@ -20,12 +21,12 @@ from storyhub.moderate.forms import (
     SkipForm,
     VersionForm,
 )
+from storyhub.moderate.messages import say
 from storyhub.services import catalog, moderation, reasons
 from storyhub.services import queue as queue_service
 from storyhub.services import review as reviewing
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.queue import QueueFilters, next_story, previous_story, queue_page
-from storyhub.templating import RELATION_WORDS
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
@@ -42,13 +43,6 @@ def require_moderator() -> None:
     """Every page here needs a logged-in moderator or admin (login_required does the rest)."""
     if current_user.role is UserRole.VOLUNTEER:  # volunteers only enter stories (/assist/)
         abort(403)
-
-
-def get_story_or_404(story_id: int) -> Story:
-    story = db.session.get(Story, story_id) if 0 < story_id < 2**31 else None
-    if story is None:
-        abort(404)
-    return story
 
 
 def _preset_choices() -> list[tuple[int, str]]:
@@ -167,7 +161,7 @@ def bulk() -> Any:
             topic_slug=form.topic.data,
         )
     except ServiceError as error:
-        form.form_errors.append(str(error))
+        form.form_errors.append(say(error))
         return _render_queue(_filter_form(), form, error.status)
     return render_template(
         "moderate/bulk_result.html", outcomes=outcomes, action=form.bulk_action.data
@@ -181,7 +175,7 @@ def decision_form(**kwargs: Any) -> DecisionForm:
     form = DecisionForm(**kwargs)
     form.language.choices = language_choices("en")
     form.country.choices = country_choices("en")
-    form.relation.choices = [(r.value, RELATION_WORDS[r]) for r in Relation]
+    form.relation.choices = [(r.value, RELATION[r]) for r in Relation]
     form.diagnoses.choices = catalog.diagnosis_choices("en")
     form.topics.choices = _topic_choices()
     form.preset.choices = _preset_choices()
@@ -258,10 +252,10 @@ def _move_form_to(form: DecisionForm, page: reviewing.ReviewPage) -> None:
             getattr(form, name).data = value
 
 
-@bp.route("/stories/<int:story_id>", methods=["GET", "POST"])
+@bp.route("/stories/<id:story_id>", methods=["GET", "POST"])
 @no_store
 def review(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     if request.method == "GET":
         page = reviewing.open_review(story, current_user)
         return render_review(page, decision_form(data=_initial_data(story, page)))
@@ -297,10 +291,10 @@ def review(story_id: int) -> Any:
         changes = reviewing.changes_since(error.story, form.loaded_at_time(), edits)
         page = reviewing.review_page(error.story, current_user, changes)
         _move_form_to(form, page)
-        return render_review(page, form, 409, str(error))
+        return render_review(page, form, 409, say(error))
     except ServiceError as error:
         page = reviewing.review_page(story, current_user)
-        return render_review(page, form, error.status, str(error))
+        return render_review(page, form, error.status, say(error))
     if form.action.data == SAVE:
         flash(
             "Edits saved: " + ", ".join(moderation.FIELD_LABELS[c] for c in changed) + "."
@@ -318,11 +312,11 @@ def review(story_id: int) -> Any:
     return _next_page(story, review_filters())
 
 
-@bp.route("/stories/<int:story_id>/skip", methods=["POST"])
+@bp.route("/stories/<id:story_id>/skip", methods=["POST"])
 @no_store
 def skip(story_id: int) -> Any:
     """Leave the story for someone else: the claim is released, the next story opens."""
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = SkipForm()
     if not form.validate():
         page = reviewing.review_page(story, current_user)
@@ -332,11 +326,11 @@ def skip(story_id: int) -> Any:
     return _next_page(story, review_filters())
 
 
-@bp.route("/stories/<int:story_id>/language", methods=["POST"])
+@bp.route("/stories/<id:story_id>/language", methods=["POST"])
 @no_store
 def correct_language(story_id: int) -> Any:
     """The one-click correction offered by the language flag."""
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = VersionForm()
     if not form.validate():
         message = CSRF_EXPIRED if form.csrf_token.errors else "Reload the page and try again."
@@ -347,10 +341,10 @@ def correct_language(story_id: int) -> Any:
         tag = moderation.correct_to_detected_language(story, current_user, form.version.data)
     except StaleStoryError as error:
         page = reviewing.review_page(error.story, current_user)
-        return render_review(page, _reload(error.story, page), 409, str(error))
+        return render_review(page, _reload(error.story, page), 409, say(error))
     except ServiceError as error:
         page = reviewing.review_page(story, current_user)
-        return render_review(page, _reload(story, page), 400, str(error))
+        return render_review(page, _reload(story, page), 400, say(error))
     flash(f"Language corrected to {language_name(tag, 'en')}; the author sees why on their page.")
     return redirect(url_for("moderate.review", story_id=story.id, **tab_args()))
 
@@ -374,14 +368,14 @@ STATE_SENTENCES = {
 def state_sentence(story: Story) -> str:
     template = STATE_SENTENCES.get(story.status)
     if template is None:
-        return f"Story {story.id} is now {story.status.value.replace('_', ' ')}."
+        return f"Story {story.id} is now {words(story.status)}."
     return template.format(id=story.id)
 
 
-@bp.route("/stories/<int:story_id>/erase", methods=["POST"])
+@bp.route("/stories/<id:story_id>/erase", methods=["POST"])
 @no_store
 def erase_story(story_id: int) -> Any:
-    story = get_story_or_404(story_id)
+    story = get_or_404(Story, story_id)
     form = EraseForm(prefix="erase")
     if not form.validate():
         message = CSRF_EXPIRED if form.csrf_token.errors else "Please check the erase form below."
@@ -389,9 +383,9 @@ def erase_story(story_id: int) -> Any:
     try:
         moderation.erase(story, current_user, form.version.data, form.reason.data)
     except StaleStoryError as error:
-        return _review_after_error(error.story, str(error), form, 409)
+        return _review_after_error(error.story, say(error), form, 409)
     except ServiceError as error:
-        return _review_after_error(story, str(error), form, error.status)
+        return _review_after_error(story, say(error), form, error.status)
     flash(f"Story {story.id} is erased: its text and the author's details are gone.")
     return redirect(url_for("moderate.queue"))
 

@@ -166,7 +166,7 @@ def search_page() -> Any:
     if page is None or len(query) > 500:
         abort(400)
     filters = params.story_filters(request.args)
-    results = search.search_stories(query, page, _per_page(), filters)
+    results = search.search_stories(query, page, _per_page(), filters, current_locale())
     return render_template(
         "reader/search.html",
         results=results,

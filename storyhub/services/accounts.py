@@ -30,13 +30,11 @@ def create_user(email: str, password: str, role: UserRole) -> User:
     """Create a moderator or admin account; e-mails are unique, case-insensitively."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise FieldError("email", f"{email!r} is not an e-mail address.")
+        raise FieldError("email", code="not_an_email", email=email)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
-        )
+        raise FieldError("password", code="password_too_short", min=MIN_PASSWORD_LENGTH)
     if db.session.scalar(sa.select(User.id).filter_by(email=email)) is not None:
-        raise FieldError("email", f"An account for {email} already exists.")
+        raise FieldError("email", code="account_exists", email=email)
     user = User(email=email, role=role, active=True)
     user.set_password(password)
     db.session.add(user)
@@ -84,7 +82,7 @@ def invite_user(email: str, role: UserRole) -> tuple[User, str]:
 def set_active(user: User, active: bool, admin: User) -> None:
     """Deactivate or reactivate an account; its open sessions end (User.session_generation)."""
     if user.id == admin.id and not active:
-        raise ServiceError("You cannot deactivate your own account: ask another admin.")
+        raise ServiceError(code="deactivate_self")
     user.active = active
     db.session.commit()
 
@@ -98,10 +96,8 @@ def log_out_everywhere(user: User) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password; every session of the user ends (the caller logs this one in again)."""
     if not user.check_password(current):
-        raise FieldError("current", "The current password is not correct.")
+        raise FieldError("current", code="wrong_password")
     if len(new) < MIN_PASSWORD_LENGTH:
-        raise FieldError(
-            "new", f"The password must have at least {MIN_PASSWORD_LENGTH} characters."
-        )
+        raise FieldError("new", code="password_too_short", min=MIN_PASSWORD_LENGTH)
     user.set_password(new)
     db.session.commit()

@@ -8,8 +8,6 @@ they decide is final: the private page and the e-mail say so, and no second appe
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryStatus
@@ -29,14 +27,12 @@ def ask_for_another_look(story: Story, message: str) -> Story:
         story,
         "appeal",
         actor,
-        refusal=_l("You have already asked for another look at this story; that decision is final.")
-        if story.appealed_at is not None
-        else _l("Only a story that was not published can be looked at again."),
+        refusal="already_appealed" if story.appealed_at is not None else "not_appealable",
     )
     if not message:
-        raise ServiceError(_("Please tell the moderators why they should look again."))
+        raise ServiceError(code="appeal_message_missing", field="message")
     if len(message) > APPEAL_MAX:
-        raise ServiceError(_("Please keep your message under %(max)d characters.", max=APPEAL_MAX))
+        raise ServiceError(code="message_too_long", field="message", max=APPEAL_MAX)
     with unit_of_work():
         story.appeal_message, story.appealed_at = message, utcnow()
         lifecycle.apply(story, "appeal", actor, reason=message)

@@ -12,8 +12,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-
 from storyhub.extensions import db
 from storyhub.models import ConsentPurpose, Relation, Story, User
 from storyhub.models._types import utcnow
@@ -34,6 +32,8 @@ CONSENT_NOTE_MAX = 500
 
 class ConsentNoteRequired(ServiceError):
     """No e-mail address to ask the author, and no note of how they consented."""
+
+    code = "consent_note_required"
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,10 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
     if existing is not None:
         return existing
     if entry.arrived_by not in ARRIVALS:
-        raise ServiceError("Choose how the story reached you.")
+        raise ServiceError(code="arrival_unknown", field="arrived_by")
     note = entry.consent_note.strip()
     if not entry.email and not note:
-        raise ConsentNoteRequired(
-            "Without an e-mail address the author cannot confirm online: write how they agreed "
-            "to publication (for example “read back on the phone on 3 May; she agreed”)."
-        )
+        raise ConsentNoteRequired(field="consent_note")
     token = secrets.token_urlsafe(32)
     story = Story(
         status=lifecycle.arrival("assisted_submit"),
@@ -109,9 +106,7 @@ def _confirmed(story: Story, actor: lifecycle.Actor, how: str, locale: str = "en
 def confirm_by_author(story: Story, locale: str) -> Story:
     """The author read the text entered for them and agrees it may be published."""
     actor = lifecycle.submitter_of(story)
-    lifecycle.check(
-        story, "author_confirm", actor, refusal=_l("There is nothing to confirm here any more.")
-    )
+    lifecycle.check(story, "author_confirm", actor, refusal="nothing_to_confirm")
     with unit_of_work():
         _confirmed(story, actor, "confirmed by the author", locale)
     return story

@@ -88,8 +88,10 @@ def actor_choices() -> list[tuple[str, str]]:
     ]
 
 
-def action_choices() -> list[tuple[str, str]]:
-    actions = db.session.scalars(
-        sa.select(ModerationEvent.action).distinct().order_by(ModerationEvent.action)
+def actions() -> list[str]:
+    """Every action the log has recorded, as stored ("request_changes")."""
+    return list(
+        db.session.scalars(
+            sa.select(ModerationEvent.action).distinct().order_by(ModerationEvent.action)
+        )
     )
-    return [("", "All actions"), *((a, a.replace("_", " ")) for a in actions)]

@@ -10,7 +10,6 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from storyhub.extensions import db
-from storyhub.i18n import current_locale
 from storyhub.models import (
     SENT_BACK,
     Consent,
@@ -89,16 +88,17 @@ def _choices(story: Story) -> list[Choice]:
     ]
 
 
-def _diagnosis_names(slugs: str) -> str:
+def _diagnosis_names(slugs: str, locale: str) -> str:
     wanted = slugs.split()
     rows = db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(wanted)))
-    names = {row.slug: row.name(current_locale()) for row in rows}
+    names = {row.slug: row.name(locale) for row in rows}
     return ", ".join(names.get(slug, slug) for slug in wanted)
 
 
-def corrections(story: Story) -> list[Correction]:
+def corrections(story: Story, locale: str) -> list[Correction]:
     """The moderators' corrections of the story's language, country, relation or diagnoses,
-    newest first (each revision keeps the state after it; the one before holds the before)."""
+    newest first (each revision keeps the state after it; the one before holds the before),
+    with diagnoses named in `locale`."""
     revisions = list(
         db.session.scalars(
             sa.select(StoryRevision)
@@ -112,7 +112,7 @@ def corrections(story: Story) -> list[Correction]:
         if after.actor_id is None or not names:
             continue
         changes = [
-            (name, *(_diagnosis_names(getattr(r, name)) for r in (before, after)))
+            (name, *(_diagnosis_names(getattr(r, name), locale) for r in (before, after)))
             if name == "diagnoses"
             else (name, getattr(before, name), getattr(after, name))
             for name in names
@@ -121,7 +121,8 @@ def corrections(story: Story) -> list[Correction]:
     return list(reversed(found))
 
 
-def manage_page(story: Story) -> ManagePage:
+def manage_page(story: Story, locale: str) -> ManagePage:
+    """What the author's private page shows, diagnoses named in `locale`."""
     family = [story, *story.updates]
     distressed = any(member.priority for member in family)
     return ManagePage(
@@ -133,5 +134,5 @@ def manage_page(story: Story) -> ManagePage:
         ],
         choices=_choices(story),
         helplines=helplines.helplines_for(story.country) if distressed else None,
-        corrections=corrections(story),
+        corrections=corrections(story, locale),
     )

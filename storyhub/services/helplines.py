@@ -102,13 +102,13 @@ def start_from_shipped() -> int:
 def _checked(entry: HelplineEntry) -> HelplineEntry:
     country = entry.country.strip().upper()
     if not is_country_code(country):
-        raise FieldError("country", "Choose a country from the list.")
+        raise FieldError("country", code="country_unknown")
     if entry.phone and not _PHONE.fullmatch(entry.phone):
-        raise FieldError("phone", "Digits, spaces and + ( ) . - only, e.g. “+44 116 123”.")
+        raise FieldError("phone", code="phone_invalid")
     if entry.url and not entry.url.startswith(("https://", "http://")):
-        raise FieldError("url", "A web address starting with https://.")
+        raise FieldError("url", code="url_invalid")
     if not (entry.phone or entry.url):
-        raise FieldError("phone", "Give a phone number, a web address, or both.")
+        raise FieldError("phone", code="phone_or_url_missing")
     return HelplineEntry(country, entry.name, entry.phone, entry.url, entry.notes, entry.position)
 
 
@@ -123,7 +123,7 @@ def save_helpline(helpline_id: int | None, entry: HelplineEntry) -> Helpline:
     else:
         found = db.session.get(Helpline, helpline_id)
         if found is None:
-            raise ServiceError("That entry no longer exists.")
+            raise ServiceError(code="helpline_gone")
         row = found
     row.country, row.name, row.phone = entry.country, entry.name, entry.phone
     row.url, row.notes, row.position = entry.url, entry.notes, entry.position

@@ -1,7 +1,8 @@
 """What in a story, or in the name it is signed with, could let someone recognise its author:
-the detector's findings (storyhub/text/identifiers.py) ready to show, each with a plain-words
-suggestion, and the checks on the display name. Asked about before sending, never refused;
-flagged to moderators with counts per kind."""
+the detector's findings (storyhub/text/identifiers.py) ready to show, and the checks on the
+display name, as codes. Asked about before sending, never refused; flagged to moderators with
+counts per kind. The words (what each kind is called, what to write instead, what the name
+gives away) are the pages': storyhub/labels.py and storyhub/submit/messages.py."""
 
 from __future__ import annotations
 
@@ -9,24 +10,10 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from storyhub.text import identifiers
 from storyhub.text.identifiers import Span
 
-# What each kind is called where a finding is announced ("Place: Bergamo").
-KIND_LABELS = {
-    "email": _l("E-mail address"),
-    "phone": _l("Phone number"),
-    "url": _l("Web address"),
-    "date": _l("Exact date"),
-    "age": _l("Exact age"),
-    "place": _l("Place"),
-    "person": _l("Name of a person"),
-    "organisation": _l("Hospital or organisation"),
-    "id": _l("Record or id number"),
-}
 # The moderators' flag counts them: (one, several).
 COUNT_NOUNS = {
     "email": ("e-mail", "e-mails"),
@@ -68,24 +55,6 @@ def initials(name: str) -> str:
     return " ".join([*kept, *(f"{w[0]}." for w in rest if w[:1].isalpha())]) or name
 
 
-def suggestion(span: Span) -> str:
-    """A plain-words way to say it less precisely."""
-    if span.kind == "person":
-        return _("Use initials, “%(initials)s”, or the role, such as “my husband”.") % {
-            "initials": initials(span.text)
-        }
-    return {
-        "email": _("Leave it out: readers can reply through the site."),
-        "phone": _("Leave it out: readers can reply through the site."),
-        "url": _("Leave out links that lead to you; a general site is fine."),
-        "date": _("Say “in spring 2021” or “that winter” instead of the exact day."),
-        "age": _("Say “in her nineties” or “a young child” instead of the exact age."),
-        "place": _("Name a region, or say “a city in the north”, instead of the town or street."),
-        "organisation": _("Say “a hospital in the north” or “my employer” instead of its name."),
-        "id": _("Leave out record, card and id numbers."),
-    }[span.kind]
-
-
 @dataclass(frozen=True)
 class Segment:
     """A piece of a previewed text: plain, or a finding with its anchor number."""
@@ -94,24 +63,12 @@ class Segment:
     span: Span | None = None
     number: int = 0
 
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self.span.kind]) if self.span else ""
-
 
 @dataclass(frozen=True)
 class Finding:
     number: int  # the anchor, "finding-<number>", of its highlight in the preview
     field: str  # "title" or "body"
     span: Span
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self.span.kind])
-
-    @property
-    def suggestion(self) -> str:
-        return suggestion(self.span)
 
 
 @dataclass(frozen=True)
@@ -156,16 +113,6 @@ class IdentifyingDetails:
     def count_text(self) -> str:
         """ "2 names, 1 place" (moderators' pages are in English)."""
         return ", ".join(f"{n} {COUNT_NOUNS[kind][n != 1]}" for kind, n in self.counts().items())
-
-    def name_messages(self) -> list[str]:
-        messages = {
-            "email": _("Your name matches part of your e-mail address."),
-            "full_name": _(
-                "Your name looks like a full name: initials or a first name are enough."
-            ),
-            "year": _("Your name has digits that may be a birth year."),
-        }
-        return [messages[code] for code in self.name_concerns]
 
 
 def name_concerns(author_name: str, email: str = "") -> tuple[str, ...]:

@@ -19,8 +19,6 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask_babel.speaklater import LazyString
-
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryStatus, User
 from storyhub.services import notify
@@ -260,6 +258,7 @@ class ActorNotAllowed(TransitionNotAllowed):
     """The action is not this actor's to take, whatever the story's state."""
 
     status = 403
+    code = "not_for_this_actor"
 
 
 def arrival(action: str) -> StoryStatus:
@@ -281,7 +280,7 @@ def check(
     expected_version: int | None = None,
     *,
     stale: Callable[[Story], Conflict] | None = None,
-    refusal: str | LazyString = "",
+    refusal: str = "",
 ) -> Rule:
     """Refuse `action` unless `actor` may take it on `story` as it is; return its rule.
 
@@ -292,14 +291,11 @@ def check(
     """
     found = RULES[action]
     if actor.role not in found.actors:
-        raise ActorNotAllowed(f"This is not for a {actor.role.value} to do ({action}).")
+        raise ActorNotAllowed(role=actor.role.value, action=action)
     if stale is not None and actor.role in STAFF:
         check_version(story, action, expected_version, stale)
     if not found.offered(story, actor):
-        raise TransitionNotAllowed(
-            str(refusal)
-            or f"A story that is {story.status.value.replace('_', ' ')} cannot take {action}."
-        )
+        raise TransitionNotAllowed(code=refusal or "not_allowed", state=story.status, action=action)
     if stale is not None and actor.role not in STAFF:
         check_version(story, action, expected_version, stale)
     return found

@@ -319,7 +319,7 @@ def save_edits(story: Story, actor: User, expected_version: int, edits: StoryEdi
             lifecycle.staff(actor),
             expected_version,
             stale=StaleStoryError,
-            refusal=f"A story that is {story.status.value.replace('_', ' ')} cannot be edited.",
+            refusal="cannot_edit",
         )
         before = _words(story)
         changed = _apply_edits(story, edits, actor)
@@ -386,14 +386,13 @@ def _decide(
     reason_preset_id: int | None,
 ) -> ModerationEvent:
     who = lifecycle.staff(actor)  # a volunteer, say, is refused whatever the story's state
-    done = DONE[action]
     rule = lifecycle.check(
         story,
         action,
         who,
         expected_version,
         stale=StaleStoryError,
-        refusal=f"A story that is {story.status.value.replace('_', ' ')} cannot be {done}.",
+        refusal="cannot_decide",
     )
     if not appeals.may_decide(story, actor.id):
         raise TransitionNotAllowed(
@@ -448,7 +447,7 @@ def erase(story: Story, actor: User, expected_version: int, reason: str) -> Mode
             who,
             expected_version,
             stale=StaleStoryError,
-            refusal="This story is already erased.",
+            refusal="already_erased",
         )
         reason = reason.strip()
         if rule.reason and not reason:

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from storyhub import labels
 from storyhub.i18n import base_language
 from storyhub.models import ModerationEvent, Story, StoryStatus
 from storyhub.proxy import external_url
@@ -25,9 +26,8 @@ def _mail_locale(story: Story) -> str:
 
 
 def _what(story: Story) -> str:
-    # Put into sentences such as "Your %(what)s is published": translators choose nouns of
-    # one grammatical gender (Italian says "nota di aggiornamento", feminine like "storia").
-    return {"translation": _("translation"), "update": _("update")}.get(story.kind, _("story"))
+    """ "story", "translation" or "update", in the mail's language (storyhub/labels.py)."""
+    return labels.label(labels.KIND, story.kind, default=labels.label(labels.KIND, "story"))
 
 
 def story_received(story: Story, manage_token: str) -> None:
@@ -119,21 +119,13 @@ def links_again(email: str, locale: str, links: list[tuple[Story, str]]) -> None
     outbox.enqueue("links", email, subject, body)
 
 
-ARRIVAL_WORDS = {
-    "letter": lambda: _("by letter"),
-    "phone": lambda: _("by phone"),
-    "email": lambda: _("by e-mail"),
-    "in_person": lambda: _("in person"),
-}
-
-
 def assisted_entry(story: Story, manage_token: str) -> None:
     """Ask the author of a story entered on their behalf to read it and confirm it."""
     submitter = story.submitter
     if submitter is None or not submitter.email:
         return
     with force_locale(_mail_locale(story)):
-        arrived = ARRIVAL_WORDS.get(story.arrived_by or "", lambda: "")()
+        arrived = labels.label(labels.ARRIVAL, story.arrived_by)
         body = render_template(
             "mail/assisted.txt",
             story=story,

@@ -18,6 +18,8 @@ FIELDS = ("title", "body")
 class PassageMoved(ServiceError):
     """The text changed since the page was loaded: the passage is not where it was."""
 
+    code = "passage_moved"
+
 
 def _redacted_html(body_html: str, text: str, start: int, passage: str, replacement: str) -> str:
     """Replace the passage in the HTML itself, keeping the moderator's formatting, when the
@@ -48,14 +50,12 @@ def redact(
 ) -> list[str]:
     """Replace `passage`, found at `start` of the title or the text, by `replacement`."""
     if field not in FIELDS:
-        raise ServiceError("Unknown field.")
+        raise ServiceError(code="unknown_field", field="field")
     if story.version != expected_version:  # first: a changed text moves every passage
         raise StaleStoryError(story)
     text = story.title if field == "title" else html_to_text(story.body_html)
     if not passage or start < 0 or text[start : start + len(passage)] != passage:
-        raise PassageMoved(
-            "That passage is no longer where it was (the text changed): look at it again below."
-        )
+        raise PassageMoved()
     if field == "title":
         edits = moderation.StoryEdits(
             title=text[:start] + replacement + text[start + len(passage) :]

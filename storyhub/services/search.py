@@ -298,9 +298,11 @@ def search_stories(
     page: int = 1,
     per_page: int = 20,
     filters: catalog.StoryFilters | None = None,
+    locale: str = "en",
 ) -> SearchResults:
     """Return one page of published stories matching every word of `query`, best first:
-    stories filed under a diagnosis or topic the query names, then by relevance."""
+    stories filed under a diagnosis or topic the query names, then by relevance. `locale` is
+    the reader's language, for the names of the diagnoses and topics offered."""
     filters = filters or catalog.StoryFilters()
     reading = search_vocabulary.read_query(query[:MAX_QUERY_LENGTH])
     words = reading.words[:MAX_TERMS]
@@ -342,12 +344,13 @@ def search_stories(
         filters=filters,
         count=count,
         count_capped=capped,
-        offers=search_vocabulary.offers(reading.named),
+        offers=search_vocabulary.offers(reading.named, locale),
     )
     if not hits and page == 1:
         named = {(e.kind, e.slug) for e in reading.named}
         results.nearest = search_vocabulary.offers(
-            [e for e in search_vocabulary.nearest(query) if (e.kind, e.slug) not in named]
+            [e for e in search_vocabulary.nearest(query) if (e.kind, e.slug) not in named],
+            locale,
         )
         if len(words) > 1:
             results.broader = " ".join(words[:-1])

@@ -8,10 +8,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask import has_request_context
-
 from storyhub import pagecache, vocabulary
-from storyhub.i18n import current_locale
 from storyhub.services import catalog
 
 
@@ -125,10 +122,10 @@ class Offer:
     count: int
 
 
-def offers(named: list[Entry], locale: str | None = None) -> list[Offer]:
+def offers(named: list[Entry], locale: str) -> list[Offer]:
+    """Links to the diagnoses and topics `named`, with their names in `locale`."""
     if not named:
         return []
-    locale = locale or (current_locale() if has_request_context() else "en")
     diagnosis_counts = catalog.diagnosis_story_counts()
     topic_counts = catalog.topic_story_counts()
     known = catalog.taxonomy()

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from storyhub.extensions import db
 from storyhub.models import (
@@ -55,7 +53,7 @@ class LanguageNeedsConfirmation(ServiceError):
     `risk` carries the re-identification question too, so both are asked at once."""
 
     def __init__(self, detected: str, risk: reidentification.Question | None = None) -> None:
-        super().__init__(detected)
+        super().__init__(code="language_unclear", field="language", detected=detected)
         self.detected = detected
         self.risk = risk
 
@@ -65,27 +63,24 @@ class MayIdentifyAuthor(ServiceError):
     someone recognise the author: show what and suggest, never refuse."""
 
     def __init__(self, risk: reidentification.Question) -> None:
-        super().__init__("may identify the author")
+        super().__init__(code="may_identify_author")
         self.risk = risk
 
 
 class StoryChanged(Conflict):
     """The story changed (a moderator decided) after the submitter opened the page."""
 
+    code = "story_changed"
+
     def __init__(self, story: Story) -> None:
-        # Shown to the submitter, so in their interface language.
-        super().__init__(
-            _(
-                "Your story changed while this page was open (a moderator may have acted on "
-                "it). Nothing you typed is lost: it is below. Please check the status, then "
-                "try again."
-            )
-        )
+        super().__init__()
         self.story = story
 
 
 class SameLanguage(ServiceError):
     """A translation must be in another language than its original."""
+
+    code = "same_language"
 
 
 @dataclass(frozen=True)
@@ -326,7 +321,7 @@ def submit_translation(original: Story, submission: TranslationSubmission) -> Su
     if existing:
         return existing
     if submission.language == original.language:
-        raise SameLanguage(_("The story is already in this language: choose the translation's."))
+        raise SameLanguage(field="language")
     detected = _checked_language(
         submission.language, submission.title, submission.body, submission.confirm_language
     )
@@ -428,10 +423,7 @@ def edit_story(story: Story, expected_version: int, edit: StoryEdit) -> Story:
         story,
         action,
         actor,
-        refusal=_l(
-            "Your story can no longer be changed here: its status changed while this page "
-            "was open. Nothing you typed is lost: it is below, so you can copy it."
-        ),
+        refusal="edit_closed",
     )
     if story.version != expected_version and _unchanged(story, edit):
         return story  # a double click on Save
@@ -482,7 +474,7 @@ def switch_to_detected_language(story: Story, expected_version: int) -> Story:
         actor,
         expected_version,
         stale=StoryChanged,
-        refusal=_l("Your story can no longer be changed here."),
+        refusal="not_changeable",
     )
     with unit_of_work():
         story.language, story.detected_language = story.detected_language, None
@@ -502,7 +494,7 @@ def withdraw_story(story: Story, expected_version: int) -> Story:
         actor,
         expected_version,
         stale=StoryChanged,
-        refusal=_l("This story cannot be withdrawn any more."),
+        refusal="not_withdrawable",
     )
     with unit_of_work():
         lifecycle.apply(story, "withdraw", actor)
@@ -520,7 +512,7 @@ def add_update(story: Story, submission: UpdateSubmission, manage_token: str) ->
         story,
         "add_update",
         lifecycle.submitter_of(story),
-        refusal=_l("You can add an update once your story is published."),
+        refusal="update_needs_published",
     )
     update = Story(
         status=lifecycle.arrival("submit"),  # an update arrives like a story
@@ -588,9 +580,9 @@ def set_consent(
     """
     attribute = consents.SWITCHES.get(purpose)
     action = "give_consent" if give else "withdraw_consent"
-    refusal = _l("This choice cannot be changed for this story.")
+    refusal = "consent_fixed"
     if attribute is None:
-        raise TransitionNotAllowed(str(refusal))
+        raise TransitionNotAllowed(code=refusal)
     actor = lifecycle.submitter_of(story)
     lifecycle.check(story, action, actor, refusal=refusal)
     if getattr(story, attribute) == give:
@@ -633,7 +625,7 @@ def _check_awaiting(story: Story, action: str, expected_version: int) -> lifecyc
         actor,
         expected_version,
         stale=StoryChanged,
-        refusal=_l("There is nothing to decide here any more."),
+        refusal="nothing_to_decide",
     )
     return actor
 
@@ -661,9 +653,9 @@ def reply_to_edits(story: Story, expected_version: int, message: str) -> Story:
     message for the moderators (never public)."""
     message = message.strip()
     if not message:
-        raise ServiceError(_("Please write your message to the moderator."))
+        raise ServiceError(code="reply_message_missing", field="message")
     if len(message) > REPLY_MAX:
-        raise ServiceError(_("Please keep your message under %(max)d characters.", max=REPLY_MAX))
+        raise ServiceError(code="message_too_long", field="message", max=REPLY_MAX)
     actor = _check_awaiting(story, "author_reply", expected_version)
     with unit_of_work():
         story.author_reply = message

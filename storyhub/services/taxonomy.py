@@ -35,14 +35,12 @@ def parse_keywords(text: str) -> list[str]:
             continue
         if len(keyword) > MAX_KEYWORD_LENGTH:
             raise FieldError(
-                "keywords",
-                f"“{keyword[:30]}…” is longer than {MAX_KEYWORD_LENGTH} characters: "
-                "keywords are single words or short phrases.",
+                "keywords", code="keyword_too_long", keyword=keyword[:30], max=MAX_KEYWORD_LENGTH
             )
         seen.add(fold(keyword))
         keywords.append(keyword)
     if len(keywords) > MAX_KEYWORDS:
-        raise FieldError("keywords", f"At most {MAX_KEYWORDS} keywords per topic, please.")
+        raise FieldError("keywords", code="too_many_keywords", max=MAX_KEYWORDS)
     return keywords
 
 
@@ -53,20 +51,16 @@ def topic_keywords(topic: Topic) -> list[str]:
 def _language(tag: str) -> str:
     language = normalise_language_tag(tag)
     if language is None:
-        raise FieldError(
-            "language", f"{tag!r} is not a language tag we know (for example en, it, pt-BR)."
-        )
+        raise FieldError("language", code="language_unknown", tag=tag)
     return language
 
 
 def _new_slug(model: type[Topic] | type[Diagnosis], slug: str) -> str:
     slug = slug.strip().lower()
     if not is_slug(slug) or len(slug) > 80:
-        raise FieldError(
-            "slug", "A slug is lowercase letters, digits and single hyphens, e.g. skin-care."
-        )
+        raise FieldError("slug", code="slug_invalid")
     if db.session.scalar(sa.select(model.id).filter_by(slug=slug)) is not None:
-        raise FieldError("slug", f"The slug {slug!r} is taken.")
+        raise FieldError("slug", code="slug_taken", slug=slug)
     return slug
 
 
@@ -148,11 +142,9 @@ def _parent(slug: str, child: Diagnosis | None = None) -> Diagnosis | None:
         return None
     parent = db.session.scalar(sa.select(Diagnosis).filter_by(slug=slug))
     if parent is None:
-        raise FieldError("parent", "That parent diagnosis does not exist.")
+        raise FieldError("parent", code="parent_unknown")
     if child is not None and parent.id in diagnosis_ids_with_descendants(child.slug):
-        raise FieldError(
-            "parent", "A diagnosis cannot be placed under itself or one of its own kinds."
-        )
+        raise FieldError("parent", code="parent_is_descendant")
     return parent
 
 

@@ -17,6 +17,7 @@ from storyhub.submit.manage import (
     render_manage,
     story_or_404,
 )
+from storyhub.submit.messages import say
 from storyhub.submit.routes import invalid_form_message
 
 
@@ -32,10 +33,10 @@ def appeal_story(token: str) -> Any:
     try:
         appeals.ask_for_another_look(story, form.message.data)
     except TransitionNotAllowed as error:
-        return back_to_manage(token, str(error))
+        return back_to_manage(token, say(error))
     except ServiceError as error:
-        form.message.errors = [*form.message.errors, str(error)]
-        return render_manage(story, token, 400, message=str(error), appeal_form=form)
+        form.message.errors = [*form.message.errors, say(error)]
+        return render_manage(story, token, 400, message=say(error), appeal_form=form)
     return back_to_manage(
         token,
         _(

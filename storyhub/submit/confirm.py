@@ -12,6 +12,7 @@ from storyhub.services.errors import TransitionNotAllowed
 from storyhub.submit import bp
 from storyhub.submit.forms import AuthorConfirmForm
 from storyhub.submit.manage import back_to_manage, manage_limit, private_page, story_or_404
+from storyhub.submit.messages import say
 from storyhub.submit.refill import csrf_expired_message
 
 
@@ -28,7 +29,7 @@ def confirm_story(token: str) -> Any:
     try:
         confirm_by_author(story, current_locale())
     except TransitionNotAllowed as error:
-        return back_to_manage(token, str(error))
+        return back_to_manage(token, say(error))
     return back_to_manage(
         token, _("Thank you: your story is confirmed. A moderator can now publish it.")
     )

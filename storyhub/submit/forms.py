@@ -36,6 +36,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from storyhub import labels
 from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
 from storyhub.i18n import (
     COMMON_LANGUAGES,
@@ -54,15 +55,6 @@ NAME_MAX = 80
 # Room for the "(Update) " prefix (services.submissions) within the 200-character title.
 UPDATE_TITLE_MAX = TITLE_MAX - 10
 _KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-RELATION_LABELS = {
-    Relation.SELF: _l("I am the patient"),
-    Relation.FAMILY: _l("Family member"),
-    Relation.PARTNER: _l("Partner"),
-    Relation.CAREGIVER: _l("Caregiver"),
-    Relation.FRIEND: _l("Friend"),
-    Relation.OTHER: _l("Other"),
-}
 
 
 def _upper(value: str | None) -> str:
@@ -299,7 +291,7 @@ class StoryDetailsForm(LanguageForm):
     author_name = _name_field(_l("Name to publish"))
     relation = SelectField(
         _l("Who are you to the patient?"),
-        choices=[(r.value, label) for r, label in RELATION_LABELS.items()],
+        choices=[(r.value, label) for r, label in labels.RELATION_CHOICES.items()],
         default=Relation.SELF.value,
         validators=[InputRequired(_l("Please choose one."))],
     )

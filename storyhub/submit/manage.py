@@ -49,6 +49,7 @@ from storyhub.submit.forms import (
     UpdateForm,
     WithdrawForm,
 )
+from storyhub.submit.messages import say
 from storyhub.submit.refill import csrf_expired_message, failure_message, refiller
 from storyhub.submit.routes import ask_about_language, invalid_form_message
 from storyhub.views import configured_limit
@@ -179,7 +180,7 @@ def switch_language_page(token: str) -> Any:
         return render_manage(story, token, 409, message=_(
             "Your story changed while this page was open. Please look at it again."))  # fmt: skip
     except TransitionNotAllowed as error:
-        return back_to_manage(token, str(error))
+        return back_to_manage(token, say(error))
     return back_to_manage(
         token, _("Thank you: your story is now marked as %(language)s.",
                  language=language_name(story.language, capitalize=False)))  # fmt: skip
@@ -208,7 +209,7 @@ def reply_to_edits_page(token: str) -> Any:
         return render_manage(story, token, 409, {target.id: form},
                              _("There is nothing to decide here any more."))  # fmt: skip
     except ServiceError as error:
-        form.message.errors = [*form.message.errors, str(error)]
+        form.message.errors = [*form.message.errors, say(error)]
         return render_manage(story, token, 400, {target.id: form})
     return back_to_manage(
         token, _("Thank you: your message is with the moderators. Nothing is published yet.")
@@ -347,9 +348,9 @@ def edit_story_page(token: str) -> Any:
         # deliberate choice made after seeing the new status.
         form.version.data = error.story.version
         form.version.raw_data = [str(error.story.version)]
-        return render_edit(error.story, token, form, 409, str(error))
+        return render_edit(error.story, token, form, 409, say(error))
     except TransitionNotAllowed as error:
-        return render_edit(story, token, form, 409, str(error))
+        return render_edit(story, token, form, 409, say(error))
     return back_to_manage(
         token,
         _("Your changes are saved. A moderator will read your story again."),
@@ -373,9 +374,9 @@ def withdraw_story_page(token: str) -> Any:
             form.version.data = error.story.version
             form.version.raw_data = [str(error.story.version)]
             return render_template("submit/withdraw.html", story=error.story, token=token,
-                                   form=form, message=str(error)), 409  # fmt: skip
+                                   form=form, message=say(error)), 409  # fmt: skip
         except TransitionNotAllowed as error:
-            return back_to_manage(token, str(error))
+            return back_to_manage(token, say(error))
         return back_to_manage(token, _("Your story is withdrawn. It is no longer on the site."))
     if "withdraw" not in offered(story) and story.status is not StoryStatus.WITHDRAWN:
         return back_to_manage(token, _("This story cannot be withdrawn any more."))
@@ -428,7 +429,7 @@ def add_update_page(token: str) -> Any:
             token,
         )
     except TransitionNotAllowed as error:
-        return render_update(story, token, form, 409, str(error))
+        return render_update(story, token, form, 409, say(error))
     return back_to_manage(
         token,
         _(

@@ -27,6 +27,7 @@ from storyhub.services.submissions import (
 )
 from storyhub.submit import bp
 from storyhub.submit.forms import LanguageForm, StoryForm, TranslationForm
+from storyhub.submit.messages import say
 from storyhub.submit.refill import csrf_expired_message, failure_message, refiller
 from storyhub.views import configured_limit, no_store
 
@@ -192,7 +193,7 @@ def submit_story_page() -> Any:
 
 
 def _translatable_or_404(story_id: int) -> Story:
-    story = catalog.public_story(story_id) if 0 < story_id < 2**31 else None
+    story = catalog.public_story(story_id)  # the <id:> converter bounds story_id
     if story is None or story.update_of_id is not None:
         abort(404)
     return story
@@ -236,7 +237,7 @@ def _refill_translation_form(status: int, message: str) -> tuple[str, int]:
     )
 
 
-@bp.route("/stories/<int:story_id>/translate", methods=["GET", "POST"])
+@bp.route("/stories/<id:story_id>/translate", methods=["GET", "POST"])
 @limiter.limit(
     configured_limit("TRANSLATE_RATE_LIMIT"), methods=["POST"], exempt_when=answers_a_question
 )
@@ -273,7 +274,7 @@ def translate_story(story_id: int) -> Any:
         remember_question_asked(form)
         return render_translation_form(original, form)
     except ServiceError as error:  # the original's own language
-        form.language.errors = [*form.language.errors, str(error)]
+        form.language.errors = [*form.language.errors, say(error)]
         return render_translation_form(
             original, form, 400, _("Please check the fields marked below.")
         )

@@ -1,0 +1,41 @@
+"""What the moderators' pages say when a service refuses (they are in English). A service not
+converted to codes yet (services/moderation.py) still passes its own English words, which `say`
+shows as they are."""
+
+from __future__ import annotations
+
+from storyhub import wording
+from storyhub.labels import words
+from storyhub.services.errors import ServiceError
+from storyhub.services.moderation import DONE
+
+MESSAGES: wording.Messages = {
+    "conflict": "Someone else changed this at the same moment, so nothing was saved. "
+    "Everything you typed is kept below: check the page, then try again.",
+    "story_stale": lambda state: (
+        f"Someone else changed this story while you were reviewing it (it is now "
+        f"{words(state)}). Your edits are kept below: check the current state, then decide "
+        "again."
+    ),
+    # the lifecycle table's refusals (services/lifecycle.py)
+    "not_allowed": lambda state, action: f"A story that is {words(state)} cannot take {action}.",
+    "not_for_this_actor": lambda role, action: f"This is not for a {role} to do ({action}).",
+    "cannot_edit": lambda state, action: f"A story that is {words(state)} cannot be edited.",
+    "cannot_decide": lambda state, action: (
+        f"A story that is {words(state)} cannot be {DONE.get(action, action)}."
+    ),
+    "already_erased": "This story is already erased.",
+    # redaction
+    "unknown_field": "Unknown field.",
+    "passage_moved": "That passage is no longer where it was (the text changed): look at it "
+    "again below.",
+}
+
+
+def say(error: ServiceError) -> str:
+    return wording.say(error, MESSAGES)
+
+
+def conflict_message() -> str:
+    """What a lost race says when the error itself was not a service's (a stale row)."""
+    return str(MESSAGES["conflict"])
