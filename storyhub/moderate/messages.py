@@ -25,6 +25,9 @@ MESSAGES: wording.Messages = {
         f"A story that is {words(state)} cannot be {DONE.get(action, action)}."
     ),
     "already_erased": "This story is already erased.",
+    "bulk_stale": lambda state: (
+        f"It changed since you loaded the queue (it is now {words(state)}): open it to decide."
+    ),
     # redaction
     "unknown_field": "Unknown field.",
     "passage_moved": "That passage is no longer where it was (the text changed): look at it "

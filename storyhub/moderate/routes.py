@@ -163,8 +163,10 @@ def bulk() -> Any:
     except ServiceError as error:
         form.form_errors.append(say(error))
         return _render_queue(_filter_form(), form, error.status)
+    # Each outcome with its words: "now published", or why not.
+    results = [(o, say(o.error) if o.error else f"now {words(o.new_status)}") for o in outcomes]
     return render_template(
-        "moderate/bulk_result.html", outcomes=outcomes, action=form.bulk_action.data
+        "moderate/bulk_result.html", results=results, action=form.bulk_action.data
     )
 
 

@@ -460,7 +460,8 @@ class BulkOutcome:
     story_id: int
     title: str
     ok: bool
-    message: str
+    new_status: str = ""  # when done
+    error: ServiceError | None = None  # when not: the blueprint says it in words
 
 
 def _bulk_one(
@@ -481,16 +482,11 @@ def _bulk_one(
     try:
         event = decide(story, action, actor, version, reason=reason, edits=edits)
     except StaleStoryError as error:  # decide rolled back its unit of work
-        return BulkOutcome(
-            story_id,
-            title,
-            False,
-            "It changed since you loaded the queue "
-            f"(it is now {error.story.status.value.replace('_', ' ')}): open it to decide.",
-        )
+        stale = ServiceError(code="bulk_stale", state=error.story.status)
+        return BulkOutcome(story_id, title, False, error=stale)
     except ServiceError as error:
-        return BulkOutcome(story_id, title, False, str(error))
-    return BulkOutcome(story_id, title, True, f"now {event.to_status.replace('_', ' ')}")
+        return BulkOutcome(story_id, title, False, error=error)
+    return BulkOutcome(story_id, title, True, new_status=event.to_status)
 
 
 def bulk_decide(

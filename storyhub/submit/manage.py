@@ -100,7 +100,7 @@ def render_manage(
     message: str = "",
     appeal_form: AppealForm | None = None,
 ) -> Any:
-    page = author_page.manage_page(story)
+    page = author_page.manage_page(story, current_locale())
     actions = offered(story)
     forms = reply_forms or {}
     for proposal in page.proposals:  # one reply form per story waiting for an answer

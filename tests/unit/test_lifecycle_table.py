@@ -192,10 +192,11 @@ def test_check_ignores_the_version_where_the_table_says_so() -> None:
     assert lifecycle.check(rejected, "appeal", AUTHOR, 1, stale=Stale).target is S.PENDING
 
 
-def test_check_words_a_refusal_by_default() -> None:
+def test_check_refuses_with_a_code_and_the_state() -> None:
     with pytest.raises(TransitionNotAllowed) as refused:
         lifecycle.check(_story(status=S.WITHDRAWN), "approve", MODERATOR, 1, stale=Stale)
-    assert str(refused.value) == "A story that is withdrawn cannot take approve."
+    assert refused.value.code == "not_allowed"
+    assert refused.value.data == {"state": S.WITHDRAWN, "action": "approve"}
 
 
 @dataclass
