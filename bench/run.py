@@ -40,8 +40,8 @@ BIN = Path(sys.executable).parent
 LUA = ROOT / "bench" / "report.lua"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DIAGNOSIS = "/diagnoses/systemic-sclerosis"
-TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story", "search",
-           "topic-1", "diagnosis-1", "submit")  # fmt: skip
+TARGETS = ("healthz", "topic", "topic-cached", "diagnosis", "diagnosis-cached", "story",
+           "story-uncached", "search", "topic-1", "diagnosis-1", "submit")  # fmt: skip
 LOAD_BEFORE = os.getloadavg()  # 1, 5, 15 minutes: the machine is shared
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -218,6 +218,7 @@ def main() -> None:
                 "diagnosis": ("diagnosis page, uncached", DIAGNOSIS, {"VARY_QUERY": "1"}),
                 "diagnosis-cached": ("diagnosis page, cached", DIAGNOSIS, {}),
                 "story": ("story page, cached", story_path, {}),
+                "story-uncached": ("story page, uncached", story_path, {"VARY_QUERY": "1"}),
                 "search": ("search, uncached", "/search?q=gloves", {"VARY_QUERY": "1"}),
                 # One connection: the latency of one uncached page, not the queue in front of it
                 # (the figures compared across 1k, 100k and 1M stories).
