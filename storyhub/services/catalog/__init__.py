@@ -69,8 +69,10 @@ from storyhub.services.catalog.snapshot import (
     topic_by_slug,
 )
 from storyhub.services.catalog.story import (
+    PublicStory,
     StoriesLike,
     StoryPage,
+    find_public_story,
     public_story,
     related_teasers,
     stories_like,
@@ -108,6 +110,7 @@ __all__ = [
     "IdentificationCounts",
     "Listing",
     "ListingCount",
+    "PublicStory",
     "Sitemap",
     "SitemapStory",
     "StoriesLike",
@@ -130,6 +133,7 @@ __all__ = [
     "filter_choices",
     "filter_labels",
     "filtered",
+    "find_public_story",
     "home_page",
     "identification_counts",
     "is_original",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -11,16 +13,18 @@ from storyhub.extensions import db
 from storyhub.i18n import country_name, current_locale, language_autonym
 from storyhub.models import (
     Diagnosis,
+    Relation,
     Story,
     StoryStatus,
     Topic,
     story_diagnoses,
+    story_topics,
 )
+from storyhub.services.catalog.snapshot import taxonomy
 from storyhub.services.catalog.teasers import (
     TEASER_COLUMNS,
     Teaser,
     original_rows,
-    public_translations,
     source_id_of,
     source_of,
     teasers,
@@ -59,13 +63,12 @@ def _sharing_diagnoses(story_id: int, diagnosis_ids: list[int]) -> sa.Subquery:
     )
 
 
-def related_teasers(story: Story, limit: int = 5) -> list[Teaser]:
-    """Other public stories sharing a diagnosis with `story`: most shared first, then newest."""
-    original = source_of(story)
-    diagnosis_ids = [d.id for d in original.diagnoses]
+def related_teasers(story_id: int, diagnosis_ids: list[int], limit: int = 5) -> list[Teaser]:
+    """Other public stories sharing a diagnosis with the original `story_id`, filed under
+    `diagnosis_ids`: most shared first, then newest."""
     if not diagnosis_ids:
         return []
-    shared = _sharing_diagnoses(original.id, diagnosis_ids)
+    shared = _sharing_diagnoses(story_id, diagnosis_ids)
     rows = db.session.execute(
         original_rows()
         .join(shared, shared.c.story_id == Story.id)
@@ -126,34 +129,138 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
     )
 
 
+# What the story page shows of a story, read as one select of columns (no ORM object, no
+# relationship loaders: they cost the story page more than its SQL did, see bench/RESULTS.md).
+_STORY_COLUMNS = (
+    Story.id,
+    Story.title,
+    Story.author_name,
+    Story.language,
+    Story.country,
+    Story.excerpt,
+    Story.body_html,  # sanitised when stored
+    Story.content_note,
+    Story.relation,
+    Story.relation_detail,
+    Story.translator_name,
+    Story.published_at,
+    Story.updated_at,
+    Story.translation_of_id,
+    Story.update_of_id,
+    Story.allow_translation,
+    Story.version,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicStory:
+    """A public story as the reader's pages show it: plain values."""
+
+    id: int
+    title: str
+    author_name: str
+    language: str
+    country: str
+    excerpt: str
+    body_html: str
+    content_note: str
+    relation: Relation
+    relation_detail: str
+    translator_name: str
+    published_at: datetime
+    updated_at: datetime
+    translation_of_id: int | None
+    update_of_id: int | None
+    allow_translation: bool
+    version: int
+    update_of: PublicStory | None = None  # an update's original: its page holds the update
+
+
+def _public_stories(
+    *conditions: sa.ColumnElement[bool], order: tuple[Any, ...] = (Story.id,)
+) -> list[PublicStory]:
+    rows = db.session.execute(sa.select(*_STORY_COLUMNS).where(*conditions).order_by(*order))
+    return [PublicStory(*row) for row in rows]
+
+
+def find_public_story(story_id: int) -> PublicStory | None:
+    """The published story with this id as plain values (None: unknown, unpublished or
+    hidden); an update comes with its original (public too: `is_public` asks that)."""
+    found = _public_stories(Story.id == story_id, is_public())
+    if not found:
+        return None
+    story = found[0]
+    if story.update_of_id is not None:
+        original = _public_stories(Story.id == story.update_of_id)
+        return replace(story, update_of=original[0]) if original else None
+    return story
+
+
 @dataclass
 class StoryPage:
-    story: Story
-    original: Story
-    updates: list[Story]
-    languages: list[tuple[Story, str]]  # every public language version, original first
+    story: Any  # PublicStory (the reader) or Story (the API): what was asked for
+    original: PublicStory
+    updates: list[PublicStory]  # published, oldest first, each with `update_of` set
+    languages: list[tuple[PublicStory, str]]  # every public language version, original first
     diagnoses: str  # in the story's language, for the byline
     country: str
-    filed_under: list[tuple[Diagnosis, str]]  # in the reader's language, for links
-    topics: list[tuple[Topic, str]]
+    filed_under: list[tuple[str, str]]  # (slug, name in the reader's language), for links
+    topics: list[tuple[str, str]]  # (slug, title in the reader's language)
     related: list[Teaser]
 
 
-def story_page(story: Story) -> StoryPage:
-    """Gather what the story page shows: its public updates and all its public languages."""
-    original = story.translation_of if story.translation_of_id else story
-    assert original is not None
-    versions = [original, *public_translations(original)]
+def story_page(story: PublicStory | Story) -> StoryPage:
+    """Gather what the story page shows: its public updates and all its public languages,
+    as plain rows; diagnosis and topic names from the taxonomy snapshot."""
+    published = Story.status == StoryStatus.PUBLISHED
+    original_id = story.translation_of_id or story.id
+    original, *translations = _public_stories(
+        sa.or_(
+            Story.id == original_id,
+            sa.and_(Story.translation_of_id == original_id, published),
+        )
+    )
+    if original.id != original_id:  # ids ascend: a translation never precedes its original
+        raise LookupError(f"story {original_id} is not there")
+    if not original.allow_translation:
+        translations = []
+    updates = [
+        replace(update, update_of=original)
+        for update in _public_stories(
+            Story.update_of_id == original_id,
+            published,
+            order=(Story.submitted_at, Story.id),
+        )
+    ]
+    known = taxonomy()
+    diagnosis_ids = list(
+        db.session.scalars(
+            sa.select(story_diagnoses.c.diagnosis_id)
+            .join(Diagnosis, Diagnosis.id == story_diagnoses.c.diagnosis_id)
+            .where(story_diagnoses.c.story_id == original_id)
+            .order_by(Diagnosis.position, Diagnosis.id)
+        )
+    )
+    topic_slugs = list(
+        db.session.scalars(
+            sa.select(Topic.slug)
+            .join(story_topics, story_topics.c.topic_id == Topic.id)
+            .where(story_topics.c.story_id == original_id)
+            .order_by(Topic.position, Topic.id)
+        )
+    )
     language = story.language.split("-")[0]
     reader = current_locale()
     return StoryPage(
         story=story,
         original=original,
-        updates=[u for u in original.updates if u.status is StoryStatus.PUBLISHED],
-        languages=[(v, language_autonym(v.language)) for v in versions],
-        diagnoses=", ".join(d.name(language) for d in original.diagnoses),
+        updates=updates,
+        languages=[(v, language_autonym(v.language)) for v in (original, *translations)],
+        diagnoses=", ".join(known.diagnosis_name(d, language) for d in diagnosis_ids),
         country=country_name(story.country, language),
-        filed_under=[(d, d.name(reader)) for d in original.diagnoses],
-        topics=[(t, t.title(reader)) for t in original.topics],
-        related=related_teasers(original),
+        filed_under=[
+            (known.diagnosis_slugs[d], known.diagnosis_name(d, reader)) for d in diagnosis_ids
+        ],
+        topics=[(slug, known.topic_title(slug, reader)) for slug in topic_slugs],
+        related=related_teasers(original_id, diagnosis_ids),
     )

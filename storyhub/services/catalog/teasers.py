@@ -39,6 +39,7 @@ TEASER_COLUMNS = (
     Story.translation_of_id,
     Story.update_of_id,
     Story.allow_translation,
+    Story.version,  # keys the rendered teaser (reader/fragments.py)
 )
 
 
@@ -55,6 +56,7 @@ class TeaserSource(Protocol):
     translation_of_id: int | None
     update_of_id: int | None
     allow_translation: bool
+    version: int
 
 
 @dataclass
