@@ -213,6 +213,9 @@ def story_page(story: PublicStory | Story) -> StoryPage:
     """Gather what the story page shows: its public updates and all its public languages,
     as plain rows; diagnosis and topic names from the taxonomy snapshot."""
     published = Story.status == StoryStatus.PUBLISHED
+    # For the updates, a status test no index can serve: SQLite would otherwise walk the
+    # (status, submitted_at) index over every published story instead of the few updates.
+    published_by_key = sa.func.lower(Story.status) == StoryStatus.PUBLISHED.value
     original_id = story.translation_of_id or story.id
     original, *translations = _public_stories(
         sa.or_(
@@ -228,7 +231,7 @@ def story_page(story: PublicStory | Story) -> StoryPage:
         replace(update, update_of=original)
         for update in _public_stories(
             Story.update_of_id == original_id,
-            published,
+            published_by_key,
             order=(Story.submitted_at, Story.id),
         )
     ]
