@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +33,7 @@ from storyhub.services.catalog.teasers import (
     teasers,
 )
 from storyhub.services.catalog.visibility import (
+    STORIES,
     is_original,
     is_public,
     is_syndicated,
@@ -102,22 +103,25 @@ def filtered(filters: StoryFilters, syndicated: bool = False) -> sa.Select[tuple
     return query.where(is_syndicated()) if syndicated else query
 
 
-def _filtered_public(filters: StoryFilters) -> sa.Select[tuple[Story]]:
+def _filtered_public(filters: StoryFilters, columns: Sequence[Any] = (Story,)) -> sa.Select[Any]:
+    """Public stories matching `filters`: whole stories, or `columns` (plain Core)."""
     if filters.language:
-        query = sa.select(Story).where(
-            is_public(), Story.update_of_id.is_(None), Story.language == filters.language
+        query = sa.select(*columns).where(
+            is_public(), STORIES.c.update_of_id.is_(None), STORIES.c.language == filters.language
         )
         # Translations are filed under their original's diagnoses and topics.
-        source_id: sa.ColumnElement[int] = sa.func.coalesce(Story.translation_of_id, Story.id)
+        source_id: sa.ColumnElement[int] = sa.func.coalesce(
+            STORIES.c.translation_of_id, STORIES.c.id
+        )
     else:
-        query = sa.select(Story).where(is_public(), is_original())
+        query = sa.select(*columns).where(is_public(), is_original())
         # Only originals: the plain id lets the database probe the link tables by key.
-        source_id = Story.id
+        source_id = STORIES.c.id
     query = filed_under(query, filters, source_id)
     if filters.country:
-        query = query.where(Story.country == filters.country)
+        query = query.where(STORIES.c.country == filters.country)
     # A published story always has a publication time; the keyset needs one.
-    return query.where(Story.published_at.is_not(None))
+    return query.where(STORIES.c.published_at.is_not(None))
 
 
 def filed_under(
@@ -146,20 +150,20 @@ def filed_under(
 
 def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
     return sa.or_(
-        Story.published_at < cursor.published_at,
-        sa.and_(Story.published_at == cursor.published_at, Story.id < cursor.story_id),
+        STORIES.c.published_at < cursor.published_at,
+        sa.and_(STORIES.c.published_at == cursor.published_at, STORIES.c.id < cursor.story_id),
     )
 
 
 def _newer_than(cursor: Cursor) -> sa.ColumnElement[bool]:
     return sa.or_(
-        Story.published_at > cursor.published_at,
-        sa.and_(Story.published_at == cursor.published_at, Story.id > cursor.story_id),
+        STORIES.c.published_at > cursor.published_at,
+        sa.and_(STORIES.c.published_at == cursor.published_at, STORIES.c.id > cursor.story_id),
     )
 
 
 def _exists(query: sa.Select[tuple[Story]]) -> bool:
-    return bool(db.session.scalar(sa.select(query.with_only_columns(Story.id).exists())))
+    return bool(db.session.scalar(sa.select(query.with_only_columns(STORIES.c.id).exists())))
 
 
 def list_stories(
@@ -187,12 +191,35 @@ def list_teasers(
     limit: int = 20,
 ) -> Listing:
     """One page of public stories for the reader's listings, as teaser rows."""
+    if after is None and before is None:
+        return _first_teaser_page(filters, limit)
     return _keyset_page(
         filtered(filters),
         lambda query: list(db.session.execute(query.with_only_columns(*TEASER_COLUMNS))),
         after,
         before,
         limit,
+    )
+
+
+def _first_teaser_page(filters: StoryFilters, limit: int) -> Listing:
+    """The first page, which most requests ask for (what _keyset_page does without a cursor):
+    its statement is built once per filter set and publish generation (it holds taxonomy ids),
+    since building it cost more than running it."""
+    query = pagecache.per_generation(
+        ("first-teaser-page", filters, limit),
+        lambda: (
+            filtered(filters)
+            .with_only_columns(*TEASER_COLUMNS)
+            .order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc())
+            .limit(limit + 1)
+        ),
+    )
+    rows = list(db.session.execute(query))
+    return Listing(
+        stories=rows[:limit],
+        newer=None,
+        older=Cursor.of(rows[limit - 1]) if len(rows) > limit else None,
     )
 
 
@@ -209,7 +236,7 @@ def _keyset_page(
     if before is not None:
         rows = fetch(
             base.where(_newer_than(before))
-            .order_by(Story.published_at.asc(), Story.id.asc())
+            .order_by(STORIES.c.published_at.asc(), STORIES.c.id.asc())
             .limit(limit + 1)
         )
         has_newer = len(rows) > limit
@@ -217,7 +244,9 @@ def _keyset_page(
         has_older = bool(rows) and _exists(base.where(_older_than(Cursor.of(rows[-1]))))
     else:
         query = base if after is None else base.where(_older_than(after))
-        rows = fetch(query.order_by(Story.published_at.desc(), Story.id.desc()).limit(limit + 1))
+        rows = fetch(
+            query.order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc()).limit(limit + 1)
+        )
         has_older = len(rows) > limit
         rows = rows[:limit]
         has_newer = bool(rows) and after is not None
@@ -254,7 +283,7 @@ def _listing_count(filters: StoryFilters) -> ListingCount:
     if filters == StoryFilters(topic=filters.topic) and filters.topic:
         return ListingCount(topic_story_counts().get(known.topic_ids[filters.topic], 0), False)
     cap = package_setting("COUNT_CAP")
-    capped = filtered(filters).with_only_columns(Story.id).limit(cap + 1).subquery()
+    capped = filtered(filters).with_only_columns(STORIES.c.id).limit(cap + 1).subquery()
     count = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
     return ListingCount(min(count, cap), count > cap)
 
@@ -271,12 +300,12 @@ def cursor_after_pages(filters: StoryFilters, pages: int, per_page: int) -> Curs
     """The cursor of the last story on page `pages` of a listing: turns old ?page= links into
     keyset links. Walks the keyset a page at a time (no OFFSET: each step reads one page of
     the newest-first index). None when the listing is shorter."""
-    keys = filtered(filters).with_only_columns(Story.published_at, Story.id)
+    keys = filtered(filters).with_only_columns(STORIES.c.published_at, STORIES.c.id)
     cursor: Cursor | None = None
     for _page in range(pages):
         query = keys if cursor is None else keys.where(_older_than(cursor))
         rows = db.session.execute(
-            query.order_by(Story.published_at.desc(), Story.id.desc()).limit(per_page)
+            query.order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc()).limit(per_page)
         ).all()
         if len(rows) < per_page:
             return None

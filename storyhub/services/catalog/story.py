@@ -30,6 +30,7 @@ from storyhub.services.catalog.teasers import (
     teasers,
 )
 from storyhub.services.catalog.visibility import (
+    STORIES,
     is_public,
     is_syndicated,
 )
@@ -40,7 +41,7 @@ def public_story(story_id: int, syndicated: bool = False) -> Story | None:
     with `syndicated`, only if its author allows it in feeds and the API."""
     return db.session.scalar(
         sa.select(Story)
-        .where(Story.id == story_id, is_public(), is_syndicated() if syndicated else sa.true())
+        .where(STORIES.c.id == story_id, is_public(), is_syndicated() if syndicated else sa.true())
         .options(
             so.selectinload(Story.diagnoses),
             so.selectinload(Story.topics),
@@ -71,9 +72,9 @@ def related_teasers(story_id: int, diagnosis_ids: list[int], limit: int = 5) -> 
     shared = _sharing_diagnoses(story_id, diagnosis_ids)
     rows = db.session.execute(
         original_rows()
-        .join(shared, shared.c.story_id == Story.id)
+        .join(shared, shared.c.story_id == STORIES.c.id)
         .order_by(None)
-        .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+        .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
         .limit(limit)
     )
     return teasers(list(rows), with_translations=False)
@@ -100,14 +101,14 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
     if not diagnosis_ids:
         return StoriesLike(story, named, [], [], language)
     shared = _sharing_diagnoses(original.id, diagnosis_ids)
-    in_language = Story.language.startswith(language.split("-")[0], autoescape=True)
-    source_id = sa.func.coalesce(Story.translation_of_id, Story.id)
+    in_language = STORIES.c.language.startswith(language.split("-")[0], autoescape=True)
+    source_id = sa.func.coalesce(STORIES.c.translation_of_id, STORIES.c.id)
     readable = list(
         db.session.execute(
             sa.select(*TEASER_COLUMNS)
             .join(shared, shared.c.story_id == source_id)
-            .where(is_public(), Story.update_of_id.is_(None), in_language)
-            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .where(is_public(), STORIES.c.update_of_id.is_(None), in_language)
+            .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
             .limit(limit)
         )
     )
@@ -116,10 +117,10 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
         row
         for row in db.session.execute(
             original_rows()
-            .join(shared, shared.c.story_id == Story.id)
+            .join(shared, shared.c.story_id == STORIES.c.id)
             .where(sa.not_(in_language))
             .order_by(None)
-            .order_by(shared.c.shared.desc(), Story.published_at.desc(), Story.id.desc())
+            .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
             .limit(limit + len(seen))
         )
         if row.id not in seen
@@ -132,23 +133,23 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
 # What the story page shows of a story, read as one select of columns (no ORM object, no
 # relationship loaders: they cost the story page more than its SQL did, see bench/RESULTS.md).
 _STORY_COLUMNS = (
-    Story.id,
-    Story.title,
-    Story.author_name,
-    Story.language,
-    Story.country,
-    Story.excerpt,
-    Story.body_html,  # sanitised when stored
-    Story.content_note,
-    Story.relation,
-    Story.relation_detail,
-    Story.translator_name,
-    Story.published_at,
-    Story.updated_at,
-    Story.translation_of_id,
-    Story.update_of_id,
-    Story.allow_translation,
-    Story.version,
+    STORIES.c.id,
+    STORIES.c.title,
+    STORIES.c.author_name,
+    STORIES.c.language,
+    STORIES.c.country,
+    STORIES.c.excerpt,
+    STORIES.c.body_html,  # sanitised when stored
+    STORIES.c.content_note,
+    STORIES.c.relation,
+    STORIES.c.relation_detail,
+    STORIES.c.translator_name,
+    STORIES.c.published_at,
+    STORIES.c.updated_at,
+    STORIES.c.translation_of_id,
+    STORIES.c.update_of_id,
+    STORIES.c.allow_translation,
+    STORIES.c.version,
 )
 
 
@@ -177,7 +178,7 @@ class PublicStory:
 
 
 def _public_stories(
-    *conditions: sa.ColumnElement[bool], order: tuple[Any, ...] = (Story.id,)
+    *conditions: sa.ColumnElement[bool], order: tuple[Any, ...] = (STORIES.c.id,)
 ) -> list[PublicStory]:
     rows = db.session.execute(sa.select(*_STORY_COLUMNS).where(*conditions).order_by(*order))
     return [PublicStory(*row) for row in rows]
@@ -186,12 +187,12 @@ def _public_stories(
 def find_public_story(story_id: int) -> PublicStory | None:
     """The published story with this id as plain values (None: unknown, unpublished or
     hidden); an update comes with its original (public too: `is_public` asks that)."""
-    found = _public_stories(Story.id == story_id, is_public())
+    found = _public_stories(STORIES.c.id == story_id, is_public())
     if not found:
         return None
     story = found[0]
     if story.update_of_id is not None:
-        original = _public_stories(Story.id == story.update_of_id)
+        original = _public_stories(STORIES.c.id == story.update_of_id)
         return replace(story, update_of=original[0]) if original else None
     return story
 
@@ -212,15 +213,15 @@ class StoryPage:
 def story_page(story: PublicStory | Story) -> StoryPage:
     """Gather what the story page shows: its public updates and all its public languages,
     as plain rows; diagnosis and topic names from the taxonomy snapshot."""
-    published = Story.status == StoryStatus.PUBLISHED
+    published = STORIES.c.status == StoryStatus.PUBLISHED
     # For the updates, a status test no index can serve: SQLite would otherwise walk the
     # (status, submitted_at) index over every published story instead of the few updates.
-    published_by_key = sa.func.lower(Story.status) == StoryStatus.PUBLISHED.value
+    published_by_key = sa.func.lower(STORIES.c.status) == StoryStatus.PUBLISHED.value
     original_id = story.translation_of_id or story.id
     original, *translations = _public_stories(
         sa.or_(
-            Story.id == original_id,
-            sa.and_(Story.translation_of_id == original_id, published),
+            STORIES.c.id == original_id,
+            sa.and_(STORIES.c.translation_of_id == original_id, published),
         )
     )
     if original.id != original_id:  # ids ascend: a translation never precedes its original
@@ -230,26 +231,26 @@ def story_page(story: PublicStory | Story) -> StoryPage:
     updates = [
         replace(update, update_of=original)
         for update in _public_stories(
-            Story.update_of_id == original_id,
+            STORIES.c.update_of_id == original_id,
             published_by_key,
-            order=(Story.submitted_at, Story.id),
+            order=(STORIES.c.submitted_at, STORIES.c.id),
         )
     ]
     known = taxonomy()
     diagnosis_ids = list(
         db.session.scalars(
             sa.select(story_diagnoses.c.diagnosis_id)
-            .join(Diagnosis, Diagnosis.id == story_diagnoses.c.diagnosis_id)
+            .join(Diagnosis.__table__, Diagnosis.__table__.c.id == story_diagnoses.c.diagnosis_id)
             .where(story_diagnoses.c.story_id == original_id)
-            .order_by(Diagnosis.position, Diagnosis.id)
+            .order_by(Diagnosis.__table__.c.position, Diagnosis.__table__.c.id)
         )
     )
     topic_slugs = list(
         db.session.scalars(
-            sa.select(Topic.slug)
-            .join(story_topics, story_topics.c.topic_id == Topic.id)
+            sa.select(Topic.__table__.c.slug)
+            .join(story_topics, story_topics.c.topic_id == Topic.__table__.c.id)
             .where(story_topics.c.story_id == original_id)
-            .order_by(Topic.position, Topic.id)
+            .order_by(Topic.__table__.c.position, Topic.__table__.c.id)
         )
     )
     language = story.language.split("-")[0]

@@ -22,6 +22,7 @@ from storyhub.services.catalog.snapshot import (
     taxonomy,
 )
 from storyhub.services.catalog.visibility import (
+    STORIES,
     is_original,
     is_public,
 )
@@ -29,17 +30,17 @@ from storyhub.services.catalog.visibility import (
 # What a teaser shows and links to: loaded as plain rows, not ORM objects, because listings
 # are the most requested pages (see bench/RESULTS.md). Rows and Story objects both work.
 TEASER_COLUMNS = (
-    Story.id,
-    Story.title,
-    Story.author_name,
-    Story.language,
-    Story.country,
-    Story.excerpt,
-    Story.published_at,
-    Story.translation_of_id,
-    Story.update_of_id,
-    Story.allow_translation,
-    Story.version,  # keys the rendered teaser (reader/fragments.py)
+    STORIES.c.id,
+    STORIES.c.title,
+    STORIES.c.author_name,
+    STORIES.c.language,
+    STORIES.c.country,
+    STORIES.c.excerpt,
+    STORIES.c.published_at,
+    STORIES.c.translation_of_id,
+    STORIES.c.update_of_id,
+    STORIES.c.allow_translation,
+    STORIES.c.version,  # keys the rendered teaser (reader/fragments.py)
 )
 
 
@@ -124,16 +125,25 @@ def teasers(stories: Sequence[TeaserSource], with_translations: bool = True) -> 
     return [one(s, translations.get(s.id, [])) for s in stories]
 
 
+# The two queries every listing makes, built once (with the ids as an expanding parameter):
+# building a select costs a listing more than SQLite takes to answer it.
+_TRANSLATIONS = (
+    sa.select(*TEASER_COLUMNS)
+    .where(STORIES.c.translation_of_id.in_(sa.bindparam("ids", expanding=True)), is_public())
+    .order_by(STORIES.c.id)
+)
+_FILED = (
+    sa.select(story_diagnoses.c.story_id, story_diagnoses.c.diagnosis_id)
+    .join(Diagnosis.__table__, Diagnosis.__table__.c.id == story_diagnoses.c.diagnosis_id)
+    .where(story_diagnoses.c.story_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(Diagnosis.__table__.c.position, Diagnosis.__table__.c.id)
+)
+
+
 def _public_translation_rows(original_ids: list[int]) -> list[Any]:
     if not original_ids:
         return []
-    return list(
-        db.session.execute(
-            sa.select(*TEASER_COLUMNS)
-            .where(Story.translation_of_id.in_(original_ids), is_public())
-            .order_by(Story.id)
-        )
-    )
+    return list(db.session.execute(_TRANSLATIONS, {"ids": original_ids}))
 
 
 def _diagnosis_ids_of(story_ids: set[int]) -> dict[int, list[int]]:
@@ -141,13 +151,7 @@ def _diagnosis_ids_of(story_ids: set[int]) -> dict[int, list[int]]:
     if not story_ids:
         return {}
     filed: dict[int, list[int]] = {}
-    rows = db.session.execute(
-        sa.select(story_diagnoses.c.story_id, story_diagnoses.c.diagnosis_id)
-        .join(Diagnosis, Diagnosis.id == story_diagnoses.c.diagnosis_id)
-        .where(story_diagnoses.c.story_id.in_(story_ids))
-        .order_by(Diagnosis.position, Diagnosis.id)
-    )
-    for story_id, diagnosis_id in rows:
+    for story_id, diagnosis_id in db.session.execute(_FILED, {"ids": sorted(story_ids)}):
         filed.setdefault(story_id, []).append(diagnosis_id)
     return filed
 
@@ -168,7 +172,7 @@ def original_rows() -> sa.Select[Any]:
     return (
         sa.select(*TEASER_COLUMNS)
         .where(is_public(), is_original())
-        .order_by(Story.published_at.desc(), Story.id.desc())
+        .order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc())
     )
 
 
@@ -182,6 +186,6 @@ def public_rows_by_id(ids: Iterable[int]) -> dict[int, TeaserSource]:
     if not ids:
         return {}
     rows = db.session.execute(
-        sa.select(*TEASER_COLUMNS).where(Story.id.in_(ids), is_public(by_key=True))
+        sa.select(*TEASER_COLUMNS).where(STORIES.c.id.in_(ids), is_public(by_key=True))
     )
     return {row.id: row for row in rows}

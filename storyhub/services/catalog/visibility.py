@@ -9,7 +9,6 @@ import re
 from typing import Protocol
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from slugify import slugify
 
 from storyhub.models import (
@@ -17,7 +16,11 @@ from storyhub.models import (
     StoryStatus,
 )
 
-_Original = so.aliased(Story)
+# Conditions are written on the table's columns, not the mapped attributes: they then serve
+# plain Core selects (the reader's lean path, no ORM compile step) and ORM queries alike.
+STORIES = Story.__table__
+_S = STORIES.c
+_Original = STORIES.alias("original").c
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # The conditions below are built once and shared by every query (SQL expressions are
@@ -38,21 +41,21 @@ def is_public(by_key: bool = False) -> sa.ColumnElement[bool]:
         .where(_Original.status == StoryStatus.PUBLISHED)
         .where(
             sa.or_(
-                sa.and_(_Original.id == Story.translation_of_id, _Original.allow_translation),
-                _Original.id == Story.update_of_id,
+                sa.and_(_Original.id == _S.translation_of_id, _Original.allow_translation),
+                _Original.id == _S.update_of_id,
             )
         )
         .exists()
     )
     published = (
-        sa.func.lower(Story.status) == StoryStatus.PUBLISHED.value
+        sa.func.lower(_S.status) == StoryStatus.PUBLISHED.value
         if by_key
-        else Story.status == StoryStatus.PUBLISHED
+        else _S.status == StoryStatus.PUBLISHED
     )
     return sa.and_(
         published,
         sa.or_(
-            sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None)),
+            sa.and_(_S.translation_of_id.is_(None), _S.update_of_id.is_(None)),
             original_published,
         ),
     )
@@ -67,16 +70,16 @@ def is_syndicated() -> sa.ColumnElement[bool]:
         .where(_Original.allow_syndication)
         .where(
             sa.or_(
-                _Original.id == Story.translation_of_id,
-                _Original.id == Story.update_of_id,
+                _Original.id == _S.translation_of_id,
+                _Original.id == _S.update_of_id,
             )
         )
         .exists()
     )
     return sa.and_(
-        Story.allow_syndication,
+        _S.allow_syndication,
         sa.or_(
-            sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None)),
+            sa.and_(_S.translation_of_id.is_(None), _S.update_of_id.is_(None)),
             original_allows,
         ),
     )
@@ -84,7 +87,7 @@ def is_syndicated() -> sa.ColumnElement[bool]:
 
 @functools.cache
 def is_original() -> sa.ColumnElement[bool]:
-    return sa.and_(Story.translation_of_id.is_(None), Story.update_of_id.is_(None))
+    return sa.and_(_S.translation_of_id.is_(None), _S.update_of_id.is_(None))
 
 
 def title_slug(title: str) -> str:
