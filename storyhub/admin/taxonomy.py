@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
@@ -24,7 +24,7 @@ from storyhub.extensions import db
 from storyhub.i18n import language_choices, normalise_language_tag
 from storyhub.lookups import get_or_404
 from storyhub.models import Diagnosis, Topic
-from storyhub.services import taxonomy
+from storyhub.services import catalog, taxonomy
 from storyhub.services.errors import FieldError
 from storyhub.views import no_store
 
@@ -158,10 +158,35 @@ def _parent_choices(exclude: Diagnosis | None = None) -> list[tuple[str, str]]:
     return [
         ("", "— none (top level) —"),
         *(
-            (d.slug, "— " * depth + d.name("en"))
-            for d, depth in taxonomy.diagnosis_tree()
-            if d is not exclude
+            (slug, label)
+            for slug, label in catalog.taxonomy().choices("en")
+            if exclude is None or slug != exclude.slug
         ),
+    ]
+
+
+class DiagnosisLine(NamedTuple):
+    """One line of the admin's diagnosis list."""
+
+    id: int
+    slug: str
+    name: str  # in English, else the slug
+    depth: int
+    languages: list[str]  # of its names
+
+
+def _diagnosis_list() -> list[DiagnosisLine]:
+    """Every diagnosis in the taxonomy's order (the snapshot's one tree)."""
+    known = catalog.taxonomy()
+    return [
+        DiagnosisLine(
+            diagnosis_id,
+            known.diagnosis_slugs[diagnosis_id],
+            known.diagnosis_name(diagnosis_id, "en"),
+            depth,
+            sorted(known.diagnosis_names.get(diagnosis_id, {})),
+        )
+        for diagnosis_id, depth in known.walk()
     ]
 
 
@@ -186,9 +211,7 @@ def diagnoses() -> Any:
             flash(f"Diagnosis “{form.name.data}” created.")
             return redirect(url_for("admin.diagnosis", diagnosis_id=diagnosis.id))
     status = 400 if form.is_submitted() else 200
-    return render_template(
-        "admin/diagnoses.html", tree=taxonomy.diagnosis_tree(), form=form
-    ), status
+    return render_template("admin/diagnoses.html", tree=_diagnosis_list(), form=form), status
 
 
 def _render_diagnosis(

@@ -87,14 +87,12 @@ def story(story_id: int) -> Any:
 
 @bp.route("/diagnoses")
 def diagnoses() -> Any:
-    flat: list[dict[str, Any]] = []
-
-    def walk(nodes: list[catalog.DiagnosisNode]) -> None:
-        for node in nodes:
-            flat.append(schema.diagnosis(node))
-            walk(node.children)
-
-    walk(catalog.diagnosis_tree())
+    known = catalog.taxonomy()
+    counts = catalog.diagnosis_story_counts()
+    flat = [
+        schema.diagnosis(known, diagnosis_id, counts.get(diagnosis_id, 0))
+        for diagnosis_id, _depth in known.walk()
+    ]
     return jsonify({"diagnoses": flat})
 
 

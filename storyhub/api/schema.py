@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from storyhub.models import Diagnosis, Story, Topic
+from storyhub.models import Story, Topic
 from storyhub.proxy import external_url
 from storyhub.services import catalog
 from storyhub.templating import canonical_url
@@ -84,16 +84,19 @@ def story_detail(page: catalog.StoryPage) -> dict[str, Any]:
     return data
 
 
-def diagnosis(node: catalog.DiagnosisNode) -> dict[str, Any]:
-    item: Diagnosis = node.diagnosis
+def diagnosis(known: catalog.Taxonomy, diagnosis_id: int, story_count: int) -> dict[str, Any]:
+    """One diagnosis from the taxonomy snapshot (no query)."""
+    slug = known.diagnosis_slugs[diagnosis_id]
+    parent = known.diagnosis_parents.get(diagnosis_id)
+    names = known.diagnosis_names.get(diagnosis_id, {})
     return {
-        "slug": item.slug,
-        "parent": item.parent.slug if item.parent else None,
-        "names": {n.language: n.name for n in sorted(item.names, key=lambda n: n.language)},
-        "story_count": node.count,
-        "url": external_url("reader.diagnosis", slug=item.slug, lang=None),
-        "feed_url": external_url("reader.diagnosis_feed", slug=item.slug, lang=None),
-        "stories_api_url": external_url("api.stories", diagnosis=item.slug),
+        "slug": slug,
+        "parent": known.diagnosis_slugs.get(parent) if parent is not None else None,
+        "names": dict(sorted(names.items())),
+        "story_count": story_count,
+        "url": external_url("reader.diagnosis", slug=slug, lang=None),
+        "feed_url": external_url("reader.diagnosis_feed", slug=slug, lang=None),
+        "stories_api_url": external_url("api.stories", diagnosis=slug),
     }
 
 

@@ -82,10 +82,10 @@ def stories() -> Any:
 @bp.route("/stories/<int:story_id>")
 @bp.route("/stories/<int:story_id>-<slug>")
 def story(story_id: int, slug: str | None = None) -> Any:
-    story = catalog.public_story(story_id) if story_id < 2**31 else None
+    story = catalog.find_public_story(story_id) if story_id < 2**31 else None
     if story is None:
         abort(404)
-    if story.update_of_id:
+    if story.update_of is not None:
         original = story.update_of
         return redirect(
             url_for(".story", story_id=original.id, slug=catalog.story_slug(original))

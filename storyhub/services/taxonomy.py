@@ -12,7 +12,7 @@ from storyhub.extensions import db
 from storyhub.i18n import normalise_language_tag
 from storyhub.models import Diagnosis, DiagnosisName, Topic, TopicText
 from storyhub.sanitize import clean_line, clean_text, moderator_html
-from storyhub.services.catalog import is_slug
+from storyhub.services.catalog import is_slug, taxonomy
 from storyhub.services.errors import FieldError
 
 MAX_KEYWORDS = 200
@@ -102,39 +102,10 @@ def save_topic_text(topic: Topic, language: str, title: str, description: str) -
     return text
 
 
-def diagnosis_tree() -> list[tuple[Diagnosis, int]]:
-    """Every diagnosis with its depth, each parent followed by its children."""
-    diagnoses = list(
-        db.session.scalars(sa.select(Diagnosis).order_by(Diagnosis.position, Diagnosis.slug))
-    )
-    children: dict[int | None, list[Diagnosis]] = {}
-    for diagnosis in diagnoses:
-        children.setdefault(diagnosis.parent_id, []).append(diagnosis)
-    tree: list[tuple[Diagnosis, int]] = []
-
-    def visit(parent_id: int | None, depth: int) -> None:
-        for diagnosis in children.get(parent_id, []):
-            tree.append((diagnosis, depth))
-            visit(diagnosis.id, depth + 1)
-
-    visit(None, 0)
-    return tree
-
-
 def diagnosis_ids_with_descendants(slug: str) -> list[int]:
-    """The diagnosis with this slug and everything under it ([] when unknown)."""
-    root = (
-        db.session.scalar(sa.select(Diagnosis.id).filter_by(slug=slug)) if is_slug(slug) else None
-    )
-    if root is None:
-        return []
-    ids, frontier = [root], [root]
-    while frontier:  # the taxonomy is a few levels deep at most
-        frontier = list(
-            db.session.scalars(sa.select(Diagnosis.id).where(Diagnosis.parent_id.in_(frontier)))
-        )
-        ids.extend(frontier)
-    return ids
+    """The diagnosis with this slug and everything under it ([] when unknown), from the
+    taxonomy snapshot (catalog.taxonomy), current as of the last committed change."""
+    return list(taxonomy().subtree(slug))
 
 
 def _parent(slug: str, child: Diagnosis | None = None) -> Diagnosis | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import lru_cache
@@ -47,6 +48,7 @@ from storyhub.i18n import (
     normalise_language_tag,
 )
 from storyhub.models import Relation
+from storyhub.services import catalog
 
 TITLE_MAX = 200
 BODY_MAX = 50_000
@@ -262,27 +264,23 @@ def _refuse_filled_honeypot(form: FlaskForm, field: Field) -> None:
 
 
 @dataclass
-class DiagnosisNode:
+class DiagnosisCheckbox:
     """One checkbox of the diagnosis list, with its sub-diagnoses nested under it."""
 
     option: Field
     label: str
-    children: list[DiagnosisNode] = dc_field(default_factory=list)
+    children: list[DiagnosisCheckbox] = dc_field(default_factory=list)
 
 
-def diagnosis_tree(checkboxes: CheckboxListField) -> list[DiagnosisNode]:
-    """Nest the flat choices ("— " marks each level, see catalog.diagnosis_choices)."""
-    roots: list[DiagnosisNode] = []
-    path: list[DiagnosisNode] = []
-    for option in checkboxes:
-        text = str(option.label.text)
-        name = text.lstrip("— ")
-        depth = min((len(text) - len(name)) // 2, len(path))
-        node = DiagnosisNode(option, name)
-        del path[depth:]
-        (path[-1].children if path else roots).append(node)
-        path.append(node)
-    return roots
+def _checkboxes(
+    nodes: Iterable[catalog.DiagnosisNode], options: dict[str, Field]
+) -> list[DiagnosisCheckbox]:
+    """The taxonomy's tree, each node paired with the form's checkbox for its slug."""
+    return [
+        DiagnosisCheckbox(options.pop(node.slug), node.name, _checkboxes(node.children, options))
+        for node in nodes
+        if node.slug in options
+    ]
 
 
 class StoryDetailsForm(LanguageForm):
@@ -327,8 +325,13 @@ class StoryDetailsForm(LanguageForm):
         self.diagnoses.choices = diagnosis_choices
         self.country.choices = [("", _l("Choose…")), *country_choices]
 
-    def diagnosis_nodes(self) -> list[DiagnosisNode]:
-        return diagnosis_tree(self.diagnoses)
+    def diagnosis_nodes(self) -> list[DiagnosisCheckbox]:
+        """The checkboxes nested as the taxonomy is (its snapshot, named in the reader's
+        language like the choices the view gave)."""
+        options = {str(option.data): option for option in self.diagnoses}
+        nested = _checkboxes(catalog.taxonomy().tree(current_locale()), options)
+        # A choice the taxonomy does not hold (none today) still gets its checkbox.
+        return nested + [DiagnosisCheckbox(o, str(o.label.text)) for o in options.values()]
 
     def validate_country(self, field: SelectField) -> None:
         if not is_country_code(field.data or ""):
