@@ -79,7 +79,9 @@ def test_filters_combine_and_include_sub_diagnoses(client, demo):
     assert '<option value="AR" selected>Argentina</option>' in html
 
 
-def test_keyset_paging_walks_every_story_once_both_ways(app, client, demo):
+def test_keyset_paging_walks_every_story_once_both_ways(app, client, make_story):
+    for days_ago, author in enumerate(["Lucía", "E.R.", "James", "Marco", "Giulia", "Sarah"]):
+        make_story(title=f"A story by {author}", author_name=author, days_ago=days_ago + 1)
     app.config["STORIES_PER_PAGE"] = 2
     seen: list[list[str]] = []
     url: str | None = "/stories/"
