@@ -74,7 +74,7 @@ def seed(app: Flask, count: int = 50) -> Plan:
     from storyhub.extensions import db
     from storyhub.models import Relation, Story, StoryStatus, UserRole
     from storyhub.services import accounts, submissions
-    from storyhub.services.demo import load_demo
+    from storyhub.services.tools.demo import load_demo
 
     with app.app_context():
         db.create_all()

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from storyhub import create_app  # noqa: E402
 from storyhub.extensions import db  # noqa: E402
-from storyhub.services.demo import load_demo  # noqa: E402
-from storyhub.services.synthetic import generate_stories  # noqa: E402
+from storyhub.services.tools.demo import load_demo  # noqa: E402
+from storyhub.services.tools.synthetic import generate_stories  # noqa: E402
 
 
 def main() -> None:

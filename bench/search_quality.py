@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from storyhub import create_app  # noqa: E402
 from storyhub.extensions import db  # noqa: E402
-from storyhub.services.demo import load_demo  # noqa: E402
+from storyhub.services.tools.demo import load_demo  # noqa: E402
 from tests.search_queries import measure, share  # noqa: E402
 
 

@@ -14,17 +14,9 @@ from flask.cli import AppGroup
 from storyhub.admin.messages import say
 from storyhub.extensions import db
 from storyhub.models import UserRole
-from storyhub.services import (
-    accounts,
-    demo,
-    export,
-    my_links,
-    outbox,
-    search,
-    subscriptions,
-    synthetic,
-)
+from storyhub.services import accounts, my_links, outbox, search, subscriptions
 from storyhub.services.errors import ServiceError
+from storyhub.services.tools import demo, export, synthetic
 from storyhub.text import cli as identifiers_cli
 
 users = AppGroup("users", help="Manage moderator and admin accounts.")

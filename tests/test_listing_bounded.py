@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.services import catalog
-from storyhub.services.synthetic import generate_stories
+from storyhub.services.tools.synthetic import generate_stories
 from tests.conftest import TEST_DATABASE_URL
 
 RARE = "diagnosis=morphea&topic=calcinosis&language=fr&country=IT"

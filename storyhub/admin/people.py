@@ -13,8 +13,9 @@ from storyhub.admin.messages import say
 from storyhub.forms import ActionForm
 from storyhub.lookups import get_or_404
 from storyhub.models import RejectReason, User, UserRole
-from storyhub.services import accounts, reasons
+from storyhub.services import accounts
 from storyhub.services.errors import FieldError, ServiceError
+from storyhub.services.workbench import reasons
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was changed. Please try again."

@@ -12,8 +12,8 @@ from storyhub.extensions import db
 from storyhub.models import Story
 from storyhub.moderate.messages import conflict_message, say
 from storyhub.services import moderation
-from storyhub.services import review as reviewing
 from storyhub.services.errors import Conflict
+from storyhub.services.workbench import review as reviewing
 
 _ENDPOINTS = frozenset({"moderate.review", "moderate.erase_story", "moderate.bulk"})
 

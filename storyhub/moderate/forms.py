@@ -26,7 +26,7 @@ from storyhub.i18n import is_country_code, normalise_language_tag
 from storyhub.labels import words
 from storyhub.models import Relation
 from storyhub.services.moderation import DECISIONS
-from storyhub.services.queue import KINDS, TABS
+from storyhub.services.workbench.queue import KINDS, TABS
 from storyhub.views import SaneDate, parse_moment
 
 SAVE = "save"

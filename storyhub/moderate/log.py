@@ -9,7 +9,7 @@ from flask import render_template, request
 from storyhub.labels import words
 from storyhub.moderate import bp
 from storyhub.moderate.forms import LogFilterForm
-from storyhub.services import audit
+from storyhub.services.workbench import audit
 from storyhub.views import no_store
 
 

@@ -22,11 +22,12 @@ from storyhub.moderate.forms import (
     VersionForm,
 )
 from storyhub.moderate.messages import say
-from storyhub.services import catalog, moderation, reasons
-from storyhub.services import queue as queue_service
-from storyhub.services import review as reviewing
+from storyhub.services import catalog, moderation
 from storyhub.services.errors import ServiceError, StaleStoryError
-from storyhub.services.queue import QueueFilters, next_story, previous_story, queue_page
+from storyhub.services.workbench import queue as queue_service
+from storyhub.services.workbench import reasons
+from storyhub.services.workbench import review as reviewing
+from storyhub.services.workbench.queue import QueueFilters, next_story, previous_story, queue_page
 from storyhub.views import no_store
 
 CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from storyhub.extensions import db
 from storyhub.models import ConsentPurpose, Relation, Story, User
 from storyhub.models._types import utcnow
-from storyhub.services import consents, distress, lifecycle, notify
+from storyhub.services import consents, lifecycle, notify
 from storyhub.services.errors import ServiceError
 from storyhub.services.submissions import (
     _diagnoses,
@@ -24,6 +24,7 @@ from storyhub.services.submissions import (
     _story_with_key,
 )
 from storyhub.services.unit_of_work import unit_of_work
+from storyhub.text import distress
 
 # How a story reached the person who entered it (stored in stories.arrived_by).
 ARRIVALS = ("letter", "phone", "email", "in_person")

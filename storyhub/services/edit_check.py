@@ -18,7 +18,7 @@ from flask import current_app
 
 from storyhub.models import Story
 from storyhub.sanitize import html_to_text
-from storyhub.services.diffing import DiffPart, has_changes, readable, word_diff
+from storyhub.text.diffing import DiffPart, has_changes, readable, word_diff
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w")

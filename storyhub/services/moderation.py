@@ -35,7 +35,7 @@ from storyhub.sanitize import (
     moderator_html,
     plain_text_to_html,
 )
-from storyhub.services import appeals, edit_check, lifecycle, queue, translations
+from storyhub.services import appeals, edit_check, lifecycle, translations
 from storyhub.services.erasure import erase_family
 from storyhub.services.errors import (
     DiagnosisRequired,
@@ -46,6 +46,7 @@ from storyhub.services.errors import (
 )
 from storyhub.services.races import refused_if_changed
 from storyhub.services.unit_of_work import unit_of_work
+from storyhub.services.workbench import queue
 
 S = StoryStatus
 

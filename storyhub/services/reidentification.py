@@ -7,7 +7,7 @@ so, with the identifier check on (IDENTIFIER_CHECK, the default), the warning ne
 too: the counts say the group is small, and a name, town, hospital, date or contact in the
 story (or a full name as signature) says which one of them. The submitter is asked before
 sending (never stopped) about what the text contains, and moderators see a flag
-(services/flags.py)."""
+(services/workbench/flags.py)."""
 
 from __future__ import annotations
 

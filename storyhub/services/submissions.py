@@ -26,7 +26,6 @@ from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, make_excerpt, plain_text_to_html
 from storyhub.services import (
     consents,
-    distress,
     erasure,
     language_check,
     lifecycle,
@@ -38,6 +37,7 @@ from storyhub.services import (
 from storyhub.services.errors import Conflict, ServiceError, TransitionNotAllowed
 from storyhub.services.races import refused_if_changed
 from storyhub.services.unit_of_work import unit_of_work
+from storyhub.text import distress
 
 # Recorded with each consent, so we know which wording a person agreed to.
 CONSENT_TEXT_VERSION = consents.PUBLISH_WORDING

@@ -136,7 +136,7 @@ def test_database_restart_answers_503_then_recovers(tmp_path):
 
     from storyhub import create_app
     from storyhub.extensions import db
-    from storyhub.services.demo import load_demo
+    from storyhub.services.tools.demo import load_demo
 
     with postgres_schema(PG_URL) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "k" * 32, "SQLALCHEMY_DATABASE_URI": url,

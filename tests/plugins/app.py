@@ -129,7 +129,7 @@ def demo(app: Flask) -> None:
     """Load the whole demo set (diagnoses, topics, stories). Prefer the factories
     (tests/plugins/factories.py) unless the test is about the demo content or needs a realistic
     corpus (search ranking, crawling every page)."""
-    from storyhub.services.demo import load_demo
+    from storyhub.services.tools.demo import load_demo
 
     with app.app_context():
         load_demo()

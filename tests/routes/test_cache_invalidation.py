@@ -24,7 +24,7 @@ from storyhub.models import Diagnosis, Story, StoryStatus, Topic, TopicText
 from storyhub.models.consent import ConsentPurpose
 from storyhub.services import consents, erasure
 
-# The demo (storyhub/services/demo.py): 1 it/IT (limited SSc, Raynaud's, calcinosis cutis;
+# The demo (storyhub/services/tools/demo.py): 1 it/IT (limited SSc, Raynaud's, calcinosis cutis;
 # topics calcinosis, raynauds; translated into English as 8), 2 it/CH (diffuse SSc;
 # diagnosis-journey), 3 it/IT, 4 en/GB (limited SSc, Raynaud's; raynauds; update 9),
 # 5 en/US (diffuse SSc), 6 pending en/AU (localized scleroderma, morphea), 7 es/AR.

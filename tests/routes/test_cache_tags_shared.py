@@ -18,7 +18,7 @@ from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.services import cache_tags
-from storyhub.services.demo import load_demo
+from storyhub.services.tools.demo import load_demo
 
 REDIS_URL = os.environ.get("STORYHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

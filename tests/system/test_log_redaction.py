@@ -20,7 +20,7 @@ from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.privacy import redact
 from storyhub.services import accounts
-from storyhub.services.demo import load_demo
+from storyhub.services.tools.demo import load_demo
 from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD, manage_token
 from tests.plugins.paths import REPO_ROOT
 from tests.plugins.processes import BIN, free_port, gunicorn

@@ -16,7 +16,7 @@ from flask import Flask
 
 from storyhub import create_app
 from storyhub.extensions import db
-from storyhub.services.demo import load_demo
+from storyhub.services.tools.demo import load_demo
 
 REDIS_URL = os.environ.get("STORYHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 

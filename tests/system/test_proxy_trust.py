@@ -57,7 +57,7 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
             app = create_app(settings)
         with app.app_context():
             db.create_all()
-            from storyhub.services.demo import load_demo
+            from storyhub.services.tools.demo import load_demo
 
             if not made:
                 load_demo()

@@ -17,7 +17,7 @@ from storyhub.extensions import db
 from storyhub.models import UserRole
 from storyhub.proxy import external_url
 from storyhub.services import accounts
-from storyhub.services.demo import load_demo
+from storyhub.services.tools.demo import load_demo
 from tests.plugins.forms import csrf_token, hidden_value, story_form_data
 from tests.plugins.submission import decide, outbox, story_id
 

@@ -22,7 +22,7 @@ from lxml import etree
 from storyhub.extensions import db
 from storyhub.models import Story
 from storyhub.services import catalog
-from storyhub.services.synthetic import generate_stories
+from storyhub.services.tools.synthetic import generate_stories
 from tests.plugins.app import TEST_DATABASE_URL
 from tests.system.test_query_counts import counting
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import Story
-from storyhub.services.synthetic import generate_stories
+from storyhub.services.tools.synthetic import generate_stories
 
 PAGES = [
     "/",

@@ -3,7 +3,7 @@ reference in it resolves, so `flask demo load` cannot fail half-way on a typo.""
 
 from __future__ import annotations
 
-from storyhub.services.demo import demo_diagnoses, demo_stories, demo_topics
+from storyhub.services.tools.demo import demo_diagnoses, demo_stories, demo_topics
 
 LANGUAGES = {"en", "it", "es"}
 

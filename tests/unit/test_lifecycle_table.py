@@ -207,7 +207,7 @@ class FakeUser:
 
 def test_the_queue_offers_bulk_decisions_where_the_table_allows_them() -> None:
     from storyhub.models import UserRole
-    from storyhub.services import queue
+    from storyhub.services.workbench import queue
 
     moderator = FakeUser(1, UserRole.MODERATOR)
     assert queue.bulk_actions(S.PENDING, moderator) == ["approve", "reject"]  # type: ignore[arg-type]

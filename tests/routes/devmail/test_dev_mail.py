@@ -37,7 +37,7 @@ def dev_app(database_url: str, tmp_path: Path, **overrides: object):  # type: ig
 
 
 def test_the_receipt_is_listed_and_readable_with_its_private_link(database_url, tmp_path):
-    from storyhub.services.demo import load_demo
+    from storyhub.services.tools.demo import load_demo
     from tests.plugins.forms import csrf_token, hidden_value, story_form_data
 
     app = dev_app(database_url, tmp_path, DEV_MAIL_PAGE=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from storyhub.models import Story
-from storyhub.services.flags import story_flags
+from storyhub.services.workbench.flags import story_flags
 from tests.plugins.workbench import post_review, story_id_by_title
 
 LONG_ENOUGH = (

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.models import Story, Topic
 from storyhub.services.errors import FieldError
-from storyhub.services.review import suggest_topics
 from storyhub.services.taxonomy import fold, parse_keywords
+from storyhub.services.workbench.review import suggest_topics
 from tests.plugins.workbench import post_review, story_id_by_title
 
 

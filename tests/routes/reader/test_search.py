@@ -227,7 +227,7 @@ def test_search_form_in_header_keeps_the_interface_language(client, demo):
 def test_a_common_word_ranks_only_the_newest_matches(app, demo, monkeypatch):
     """A word found in a share of the whole site costs the same at any size: the newest
     matches are ranked, best first; older ones are left to more words and the listings."""
-    from storyhub.services.synthetic import generate_stories
+    from storyhub.services.tools.synthetic import generate_stories
 
     with app.app_context():
         generate_stories(40, seed=9)

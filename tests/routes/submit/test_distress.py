@@ -13,7 +13,8 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import Helpline, Story, UserRole
-from storyhub.services import distress, helplines
+from storyhub.services import helplines
+from storyhub.text import distress
 from tests.plugins.forms import csrf_token, manage_token
 from tests.plugins.workbench import (
     ADMIN_EMAIL,

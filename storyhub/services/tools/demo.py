@@ -34,7 +34,7 @@ from storyhub.sanitize import make_excerpt, plain_text_to_html
 from storyhub.services.submissions import CONSENT_TEXT_VERSION, hash_token
 
 DEMO_MODERATOR_EMAIL = "moderator@example.org"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 def _text(value: str | list[str]) -> str:

@@ -26,11 +26,12 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
-from storyhub.services import consents, edit_check, moderation, queue, reasons, translations
-from storyhub.services.diffing import DiffPart, has_changes, word_diff
+from storyhub.services import consents, edit_check, moderation, translations
 from storyhub.services.errors import Conflict
-from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
+from storyhub.services.workbench import queue, reasons
+from storyhub.services.workbench.flags import Flag, story_flags
+from storyhub.text.diffing import DiffPart, has_changes, word_diff
 
 
 def mark_reviewing(story: Story, user: User) -> None:

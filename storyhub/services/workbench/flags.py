@@ -78,7 +78,7 @@ def translation_outdated(story: Story) -> Flag | None:
 
 
 def distress(story: Story) -> Flag | None:
-    """Marked when submitted (services/distress.py): it also sorts first in the queue."""
+    """Marked when submitted (text/distress.py): it also sorts first in the queue."""
     if not story.priority:
         return None
     return Flag(

@@ -27,7 +27,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt
-from storyhub.services.demo import load_demo
+from storyhub.services.tools.demo import load_demo
 
 LANGUAGES = {
     "en": (

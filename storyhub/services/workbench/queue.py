@@ -21,8 +21,8 @@ from storyhub.models import (
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text
 from storyhub.services import lifecycle
-from storyhub.services.flags import Flag, story_flags
 from storyhub.services.taxonomy import diagnosis_ids_with_descendants
+from storyhub.services.workbench.flags import Flag, story_flags
 
 S = StoryStatus
 TABS: tuple[StoryStatus, ...] = (

@@ -1,0 +1,1 @@
+"""Tools around the service: the demo content, synthetic stories for benchmarks, the export."""
