@@ -74,9 +74,9 @@ def stories() -> Any:
     )
 
 
-@bp.route("/stories/<int:story_id>")
+@bp.route("/stories/<id:story_id>")
 def story(story_id: int) -> Any:
-    found = catalog.public_story(story_id, syndicated=True) if story_id < 2**31 else None
+    found = catalog.public_story(story_id, syndicated=True)
     if found is None:
         abort(404, "No published story has this id.")
     if found.update_of_id:

@@ -79,10 +79,10 @@ def stories() -> Any:
     )
 
 
-@bp.route("/stories/<int:story_id>")
-@bp.route("/stories/<int:story_id>-<slug>")
+@bp.route("/stories/<id:story_id>")
+@bp.route("/stories/<id:story_id>-<slug>")
 def story(story_id: int, slug: str | None = None) -> Any:
-    story = catalog.find_public_story(story_id) if story_id < 2**31 else None
+    story = catalog.find_public_story(story_id)
     if story is None:
         abort(404)
     if story.update_of is not None:
@@ -98,9 +98,9 @@ def story(story_id: int, slug: str | None = None) -> Any:
     return render_template("reader/story.html", page=catalog.story_page(story))
 
 
-@bp.route("/stories/<int:story_id>/like")
+@bp.route("/stories/<id:story_id>/like")
 def stories_like(story_id: int) -> Any:
-    story = catalog.public_story(story_id) if story_id < 2**31 else None
+    story = catalog.public_story(story_id)
     if story is None:
         abort(404)
     like = catalog.stories_like(story, current_locale())
