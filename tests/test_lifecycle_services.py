@@ -9,7 +9,7 @@ from flask import Flask
 
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus, User, UserRole
-from storyhub.services import accounts, lifecycle, moderation
+from storyhub.services import accounts, lifecycle, moderation, story_edits
 from storyhub.services.errors import DiagnosisRequired
 
 
@@ -42,7 +42,7 @@ def test_a_refused_decision_leaves_no_edit_behind(app: Flask, demo: None, modera
         actor = db.session.get(User, moderator.id)
         story = _pending()
         title, version = story.title, story.version
-        edits = moderation.StoryEdits(title="A title nobody saved", diagnoses=[])
+        edits = story_edits.StoryEdits(title="A title nobody saved", diagnoses=[])
         with pytest.raises(DiagnosisRequired):
             moderation.decide(story, "approve", actor, version, edits=edits)
         # Rolled back by the service: nothing pending in the session, nothing in the database.

@@ -11,7 +11,7 @@ from flask_login import current_user
 from storyhub.extensions import db
 from storyhub.models import Story
 from storyhub.moderate.messages import conflict_message, say
-from storyhub.services import moderation
+from storyhub.services import story_edits
 from storyhub.services.errors import Conflict
 from storyhub.services.workbench import review as reviewing
 
@@ -39,7 +39,7 @@ def refilled_review(error: Exception) -> Any | None:
     if request.endpoint == "moderate.erase_story":
         return routes._review_after_error(story, message, EraseForm(prefix="erase"), 409)
     form = routes.decision_form()
-    edits = moderation.StoryEdits(
+    edits = story_edits.StoryEdits(
         title=form.title.data,
         author_name=form.author_name_edit(),
         body_html=form.body.data,

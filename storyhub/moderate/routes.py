@@ -22,7 +22,7 @@ from storyhub.moderate.forms import (
     VersionForm,
 )
 from storyhub.moderate.messages import say
-from storyhub.services import catalog, moderation
+from storyhub.services import catalog, moderation, story_edits
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.workbench import queue as queue_service
 from storyhub.services.workbench import reasons
@@ -191,7 +191,7 @@ def _initial_data(story: Story, page: reviewing.ReviewPage) -> dict[str, Any]:
         "author_name": story.author_name,
         "excerpt": story.excerpt,
         "content_note": story.content_note,
-        "body": moderation.editable_text(story.body_html),
+        "body": story_edits.editable_text(story.body_html),
         "diagnoses": [d.slug for d in story.diagnoses],
         "topics": [t.slug for t in story.topics],
         "language": story.language,
@@ -229,7 +229,7 @@ def render_review(
         erase_form=erase_form,
         message=message,
         reason_prompts=moderation.REASON_PROMPTS,
-        field_labels=moderation.FIELD_LABELS,
+        field_labels=story_edits.FIELD_LABELS,
     )
     return html, status
 
@@ -266,7 +266,7 @@ def review(story_id: int) -> Any:
     if not form.validate():
         message = CSRF_EXPIRED if form.csrf_token.errors else CHECK_FIELDS
         return render_review(reviewing.review_page(story, current_user), form, 400, message)
-    edits = moderation.StoryEdits(
+    edits = story_edits.StoryEdits(
         title=form.title.data,
         author_name=form.author_name_edit(),
         body=form.body.data,
@@ -300,7 +300,7 @@ def review(story_id: int) -> Any:
         return render_review(page, form, error.status, say(error))
     if form.action.data == SAVE:
         flash(
-            "Edits saved: " + ", ".join(moderation.FIELD_LABELS[c] for c in changed) + "."
+            "Edits saved: " + ", ".join(story_edits.FIELD_LABELS[c] for c in changed) + "."
             if changed
             else "Nothing had changed, so nothing was saved."
         )

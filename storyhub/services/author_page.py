@@ -22,7 +22,7 @@ from storyhub.models import (
 from storyhub.services import consents, edit_check, helplines
 from storyhub.services.lifecycle import WITHDRAWABLE
 
-# What a moderator may correct of the author's choices (services/moderation.CORRECTIONS).
+# What a moderator may correct of the author's choices (services/story_edits.CORRECTIONS).
 CORRECTED = ("language", "country", "relation", "diagnoses")
 
 

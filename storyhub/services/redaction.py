@@ -9,7 +9,7 @@ import html
 
 from storyhub.models import Story, User
 from storyhub.sanitize import html_to_text, plain_text_to_html
-from storyhub.services import moderation
+from storyhub.services import moderation, story_edits
 from storyhub.services.errors import ServiceError, StaleStoryError
 
 FIELDS = ("title", "body")
@@ -57,10 +57,10 @@ def redact(
     if not passage or start < 0 or text[start : start + len(passage)] != passage:
         raise PassageMoved()
     if field == "title":
-        edits = moderation.StoryEdits(
+        edits = story_edits.StoryEdits(
             title=text[:start] + replacement + text[start + len(passage) :]
         )
     else:
         body_html = _redacted_html(story.body_html, text, start, passage, replacement)
-        edits = moderation.StoryEdits(body_html=body_html)
+        edits = story_edits.StoryEdits(body_html=body_html)
     return moderation.save_edits(story, actor, expected_version, edits)

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from storyhub.extensions import db
 from storyhub.models import OutboxMessage, Story, User
-from storyhub.services import moderation
+from storyhub.services import moderation, story_edits
 from tests.plugins.forms import csrf_token, manage_token
 from tests.plugins.processes import free_port  # noqa: F401  (used by mail tests)
 
@@ -39,7 +39,7 @@ def decide(app: Flask, story_id: int, action: str, reason: str = "", **edits: ob
             actor=actor,
             expected_version=story.version,
             reason=reason,
-            edits=moderation.StoryEdits(**edits) if edits else None,  # type: ignore[arg-type]
+            edits=story_edits.StoryEdits(**edits) if edits else None,  # type: ignore[arg-type]
         )
 
 

@@ -26,7 +26,7 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import html_to_text, moderator_html
-from storyhub.services import consents, edit_check, moderation, translations
+from storyhub.services import consents, edit_check, moderation, story_edits, translations
 from storyhub.services.errors import Conflict
 from storyhub.services.taxonomy import fold, ordered_topics, topic_keywords
 from storyhub.services.workbench import queue, reasons
@@ -126,7 +126,7 @@ class ChangesSince:
     events: list[ModerationEvent]
     revisions: list[StoryRevision]
     fields: list[FieldChange]
-    mine: moderation.StoryEdits = field(default_factory=moderation.StoryEdits)
+    mine: story_edits.StoryEdits = field(default_factory=story_edits.StoryEdits)
     both_changed: list[str] = field(default_factory=list)
 
 
@@ -149,8 +149,8 @@ def _state_at(story: Story, revisions: list[StoryRevision], moment: datetime) ->
     """
     seen = [r for r in revisions if r.created_at <= moment] or revisions[:1]
     if not seen:
-        return moderation.snapshot(story)
-    return {k: getattr(seen[-1], k) for k in moderation.snapshot(story)}
+        return story_edits.snapshot(story)
+    return {k: getattr(seen[-1], k) for k in story_edits.snapshot(story)}
 
 
 def _names(slugs: str, model: type[Diagnosis] | type[Topic]) -> str:
@@ -213,19 +213,19 @@ def _comparable(key: str, value: str | list[str]) -> str:
 
 
 def _rebase(
-    edits: moderation.StoryEdits, base: dict[str, str], current: dict[str, str]
-) -> tuple[moderation.StoryEdits, list[str]]:
+    edits: story_edits.StoryEdits, base: dict[str, str], current: dict[str, str]
+) -> tuple[story_edits.StoryEdits, list[str]]:
     rebased: dict[str, object] = {}
     both = []
     if edits.body is not None:  # plain text: compared as text, rebased as text
-        base_text = moderation.editable_text(base["body_html"])
-        current_text = moderation.editable_text(current["body_html"])
-        if moderation.same_text(edits.body, base_text):
+        base_text = story_edits.editable_text(base["body_html"])
+        current_text = story_edits.editable_text(current["body_html"])
+        if story_edits.same_text(edits.body, base_text):
             rebased["body"] = current_text
         else:
             rebased["body"] = edits.body
-            if not moderation.same_text(current_text, base_text):
-                both.append(moderation.FIELD_LABELS["body"])
+            if not story_edits.same_text(current_text, base_text):
+                both.append(story_edits.FIELD_LABELS["body"])
     for attribute, key in _EDIT_FIELDS.items():
         mine = getattr(edits, attribute)
         if mine is None:
@@ -237,22 +237,22 @@ def _rebase(
             continue
         rebased[attribute] = mine
         if _comparable(key, current[key]) != _comparable(key, base[key]):
-            both.append(moderation.FIELD_LABELS["body" if key == "body_html" else key])
-    return moderation.StoryEdits(**rebased), both  # type: ignore[arg-type]
+            both.append(story_edits.FIELD_LABELS["body" if key == "body_html" else key])
+    return story_edits.StoryEdits(**rebased), both  # type: ignore[arg-type]
 
 
 def changes_since(
-    story: Story, loaded_at: datetime | None, edits: moderation.StoryEdits | None = None
+    story: Story, loaded_at: datetime | None, edits: story_edits.StoryEdits | None = None
 ) -> ChangesSince:
     """Decisions, edits and field changes made to `story` after `loaded_at`, and `edits`
     (what the moderator sent) rebased on the story as it is now."""
-    edits = edits or moderation.StoryEdits()
+    edits = edits or story_edits.StoryEdits()
     revisions = _revisions(story)
     events = moderation.story_history(story)
     if loaded_at is None:  # the form did not say when it was loaded: show the latest
         return ChangesSince(events[-3:], revisions[-1:], [], edits)
     base = _state_at(story, revisions, loaded_at)
-    current = moderation.snapshot(story)
+    current = story_edits.snapshot(story)
     mine, both = _rebase(edits, base, current)
     return ChangesSince(
         events=[e for e in events if e.created_at > loaded_at],
@@ -300,8 +300,8 @@ def since_sent_back(story: Story) -> SinceSentBack | None:
     # The snapshot is written with its event; one much older belongs to an earlier sending.
     if answer is None or sent is None or abs(sent.created_at - sending.created_at) > _SAME_MOMENT:
         return None
-    before = {k: getattr(sent, k) for k in moderation.snapshot(story)}
-    now = moderation.snapshot(story)
+    before = {k: getattr(sent, k) for k in story_edits.snapshot(story)}
+    now = story_edits.snapshot(story)
     return SinceSentBack(sent, sending.action, answer.action, _field_changes(before, now))
 
 

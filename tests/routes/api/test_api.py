@@ -168,7 +168,7 @@ def test_openapi_document_is_served_and_covers_every_route(app, client):
     assert served["servers"] == [{"url": "http://localhost/api/v1"}]
     documented = set(served["paths"])
     routes = {
-        rule.rule.removeprefix("/api/v1").replace("<int:story_id>", "{id}") or "/"
+        rule.rule.removeprefix("/api/v1").replace("<id:story_id>", "{id}") or "/"
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown"
     }
