@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from storyhub.services import appeals
 from storyhub.services.errors import ServiceError, TransitionNotAllowed
 from storyhub.submit import bp
-from storyhub.submit.forms import AppealForm
 from storyhub.submit.manage import (
     back_to_manage,
     manage_limit,
@@ -17,6 +16,7 @@ from storyhub.submit.manage import (
     render_manage,
     story_or_404,
 )
+from storyhub.submit.manage_forms import AppealForm
 from storyhub.submit.messages import say
 from storyhub.submit.routes import invalid_form_message
 

@@ -10,8 +10,8 @@ from storyhub.i18n import current_locale
 from storyhub.services.assisted import confirm_by_author
 from storyhub.services.errors import TransitionNotAllowed
 from storyhub.submit import bp
-from storyhub.submit.forms import AuthorConfirmForm
 from storyhub.submit.manage import back_to_manage, manage_limit, private_page, story_or_404
+from storyhub.submit.manage_forms import AuthorConfirmForm
 from storyhub.submit.messages import say
 from storyhub.submit.refill import csrf_expired_message
 

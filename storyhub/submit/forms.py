@@ -9,11 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from functools import lru_cache
 from typing import Any
 
 from flask import current_app, session
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,162 +22,39 @@ from wtforms import (
     IntegerField,
     SelectField,
     StringField,
-    TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
     Length,
     NumberRange,
-    Optional,
     ValidationError,
 )
 
 from storyhub import labels
-from storyhub.forms import CheckboxListField, VisibleLetters, line_filter, text_filter
+from storyhub.forms import CheckboxListField, line_filter
 from storyhub.i18n import (
-    COMMON_LANGUAGES,
     current_locale,
     find_language,
     is_country_code,
-    language_choices,
     normalise_language_tag,
 )
 from storyhub.models import Relation
 from storyhub.services import catalog
-
-TITLE_MAX = 200
-BODY_MAX = 50_000
-BODY_MIN = 20
-NAME_MAX = 80
-# Room for the "(Update) " prefix (services.submissions) within the 200-character title.
-UPDATE_TITLE_MAX = TITLE_MAX - 10
-_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
-
-
-def _upper(value: str | None) -> str:
-    return line_filter(value).upper()
-
-
-def _title_field(label: Any, required: Any, limit: int = TITLE_MAX) -> StringField:
-    return StringField(
-        label,
-        filters=[line_filter],
-        # No maxlength attribute (WTForms would add one from Length): a browser cuts a pasted
-        # text silently. The live counter (static/js/forms.js) shows the limit instead.
-        render_kw={"data-max-chars": limit, "maxlength": False},
-        validators=[
-            DataRequired(required),
-            Length(max=limit, message=_l("Please keep the title under %(max)d characters.")),
-        ],
-    )
-
-
-def _body_field(label: Any, required: Any) -> TextAreaField:
-    return TextAreaField(
-        label,
-        filters=[text_filter],
-        render_kw={"data-max-chars": BODY_MAX, "maxlength": False, "minlength": False},
-        validators=[
-            DataRequired(required),
-            Length(min=BODY_MIN, message=_l("Please write at least a few sentences.")),
-            Length(
-                max=BODY_MAX,
-                message=_l(
-                    "Your text is longer than %(max)d characters. Please shorten it, "
-                    "or send the rest later as an update."
-                ),
-            ),
-        ],
-    )
-
-
-def _name_field(label: Any) -> StringField:
-    return StringField(
-        label,
-        filters=[line_filter],
-        validators=[
-            DataRequired(_l("Please write the name to show, e.g. initials.")),
-            Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
-            VisibleLetters(
-                _l("Please write a name with letters readers can see, e.g. your initials.")
-            ),
-        ],
-        render_kw={"maxlength": False},
-    )
-
-
-def _translator_field() -> StringField:
-    return StringField(
-        _l("Your name for the “Translated by” credit (optional)"),
-        filters=[line_filter],
-        validators=[
-            Optional(),
-            Length(max=NAME_MAX, message=_l("Please keep the name under 80 characters.")),
-        ],
-        render_kw={"maxlength": False},
-    )
-
-
-def _email_field() -> EmailField:
-    return EmailField(
-        _l("E-mail (optional, never published)"),
-        filters=[line_filter],
-        validators=[
-            Optional(),
-            Length(max=254, message=_l("This e-mail address is too long.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-        ],
-    )
-
-
-def _consent_field() -> BooleanField:
-    # The wording is recorded with the consent by id (services/consents.py WORDINGS): change
-    # the text → change the id there.
-    return BooleanField(
-        _l("I agree that this story, with the name above, may be published on this site."),
-        validators=[DataRequired(_l("We can only publish your story with your agreement."))],
-    )
-
-
-def _translate_consent_field() -> BooleanField:
-    return BooleanField(
-        _l(
-            "Volunteers may translate my story into other languages; translations are "
-            "published next to it after a moderator has read them."
-        )
-    )
-
-
-def _syndicate_consent_field() -> BooleanField:
-    return BooleanField(
-        _l(
-            "My story may be included in the site's news feeds and its public data interface "
-            "(API), which other websites and apps can read."
-        )
-    )
-
-
-def language_select_choices() -> list[SelectChoice]:
-    """The menu: common languages in their own group first, then every other by name."""
-    return list(_language_select_choices(current_locale()))
-
-
-@lru_cache(maxsize=8)
-def _language_select_choices(locale: str) -> tuple[SelectChoice, ...]:
-    # Some two hundred entries that every story form needs: built once per interface language
-    # (called inside a request in `locale`, so the group labels are in it too).
-    common = gettext("Common languages")
-    others = gettext("All languages")
-    return (
-        SelectChoice("", gettext("Choose…")),
-        *(
-            SelectChoice(code, name, optgroup=common if code in COMMON_LANGUAGES else others)
-            for code, name in language_choices(locale)
-        ),
-    )
+from storyhub.submit.fields import (
+    UPDATE_TITLE_MAX,
+    body_field,
+    consent_field,
+    email_field,
+    language_select_choices,
+    name_field,
+    syndicate_consent_field,
+    title_field,
+    translate_consent_field,
+    translator_field,
+    upper,
+)
 
 
 class SummaryMixin:
@@ -241,6 +116,9 @@ class LanguageForm(SummaryMixin, FlaskForm):
             )
 
 
+_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 class SubmissionKeyMixin:
     submission_key: HiddenField
 
@@ -286,7 +164,7 @@ def _checkboxes(
 class StoryDetailsForm(LanguageForm):
     """What a story says about its author: shared by the story form and its edit form."""
 
-    author_name = _name_field(_l("Name to publish"))
+    author_name = name_field(_l("Name to publish"))
     relation = SelectField(
         _l("Who are you to the patient?"),
         choices=[(r.value, label) for r, label in labels.RELATION_CHOICES.items()],
@@ -300,7 +178,7 @@ class StoryDetailsForm(LanguageForm):
     )
     country = SelectField(
         _l("Country"),
-        filters=[_upper],
+        filters=[upper],
         validate_choice=False,
         validators=[DataRequired(_l("Please choose your country."))],
     )
@@ -310,8 +188,8 @@ class StoryDetailsForm(LanguageForm):
         render_kw={"required": False},  # one is enough: do not announce each box as required
         validators=[DataRequired(_l("Choose at least one diagnosis: the closest one is fine."))],
     )
-    title = _title_field(_l("Title"), _l("Please give your story a title."))
-    body = _body_field(_l("Your story"), _l("Please write your story."))
+    title = title_field(_l("Title"), _l("Please give your story a title."))
+    body = body_field(_l("Your story"), _l("Please write your story."))
 
     def __init__(
         self,
@@ -355,10 +233,10 @@ _TRANSLATION_ORDER = (
 
 class StoryForm(SubmissionKeyMixin, StoryDetailsForm):
     display_order = _STORY_ORDER
-    email = _email_field()
-    consent_publish = _consent_field()
-    consent_translate = _translate_consent_field()
-    consent_syndicate = _syndicate_consent_field()
+    email = email_field()
+    consent_publish = consent_field()
+    consent_translate = translate_consent_field()
+    consent_syndicate = syndicate_consent_field()
     confirm_identifiable = BooleanField(_l("I have read this. Send my story as it is now."))
     # Set by the view when the story could identify its author (services/reidentification).
     identify_question: Any = None
@@ -368,7 +246,7 @@ class StoryForm(SubmissionKeyMixin, StoryDetailsForm):
     submission_key = HiddenField()
 
 
-def _version_field() -> IntegerField:
+def version_field() -> IntegerField:
     return IntegerField(
         widget=HiddenField.widget,
         validators=[
@@ -380,15 +258,15 @@ def _version_field() -> IntegerField:
 
 class EditStoryForm(StoryDetailsForm):
     display_order = _STORY_ORDER
-    version = _version_field()
+    version = version_field()
 
 
 class TranslationForm(SubmissionKeyMixin, LanguageForm):
     display_order = _TRANSLATION_ORDER
-    title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
-    body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    translator_name = _translator_field()
-    email = _email_field()
+    title = title_field(_l("Title in this language"), _l("Please give the translation a title."))
+    body = body_field(_l("The translated story"), _l("Please write the translation."))
+    translator_name = translator_field()
+    email = email_field()
     consent_publish = BooleanField(
         _l(
             "I agree that this translation may be published with the story, and I may share it "
@@ -408,10 +286,10 @@ class TranslationForm(SubmissionKeyMixin, LanguageForm):
 
 class EditTranslationForm(LanguageForm):
     display_order = _TRANSLATION_ORDER
-    title = _title_field(_l("Title in this language"), _l("Please give the translation a title."))
-    body = _body_field(_l("The translated story"), _l("Please write the translation."))
-    translator_name = _translator_field()
-    version = _version_field()
+    title = title_field(_l("Title in this language"), _l("Please give the translation a title."))
+    body = body_field(_l("The translated story"), _l("Please write the translation."))
+    translator_name = translator_field()
+    version = version_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -419,101 +297,13 @@ class EditTranslationForm(LanguageForm):
 
 
 class UpdateForm(SubmissionKeyMixin, SummaryMixin, FlaskForm):
-    title = _title_field(
+    title = title_field(
         _l("Title of the update"),
         _l("Please give your update a title."),
         UPDATE_TITLE_MAX,
     )
-    body = _body_field(_l("Your update"), _l("Please write your update."))
+    body = body_field(_l("Your update"), _l("Please write your update."))
     submission_key = HiddenField()
-
-
-class WithdrawForm(FlaskForm):
-    version = _version_field()
-
-
-class EraseForm(FlaskForm):
-    confirm = BooleanField(
-        _l("I understand: everything is erased for good and cannot be brought back."),
-        validators=[DataRequired(_l("Please tick the box to confirm."))],
-    )
-
-
-class AcceptEditsForm(FlaskForm):
-    """ "Publish this version": the author accepts a moderator's edits."""
-
-    story_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    version = _version_field()
-
-
-class ReplyForm(FlaskForm):
-    """The author answers the moderator instead of accepting the edits."""
-
-    story_id = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
-    version = _version_field()
-    message = TextAreaField(
-        _l("Your message to the moderator"),
-        filters=[text_filter],
-        render_kw={"data-max-chars": 5000, "maxlength": False},
-        validators=[
-            DataRequired(_l("Please write your message to the moderator.")),
-            Length(max=5000, message=_l("Please keep your message under %(max)d characters.")),
-        ],
-    )
-
-
-class LanguageSwitchForm(FlaskForm):
-    """The author's one click: "my story is in the language it reads as"."""
-
-    version = _version_field()
-
-
-class ConsentForm(FlaskForm):
-    """Withdraw, or give again, consent to translations or to feeds and the API."""
-
-    purpose = SelectField(choices=[("translate", "translate"), ("syndicate", "syndicate")])
-    give = SelectField(choices=[("0", "0"), ("1", "1")])
-    version = _version_field()
-
-
-class LinkRequestForm(FlaskForm):
-    """/my/: the address the stories were sent with."""
-
-    email = EmailField(
-        _l("Your e-mail address"),
-        filters=[line_filter],
-        validators=[
-            DataRequired(_l("Please write the e-mail address you gave with your story.")),
-            Length(max=254, message=_l("This e-mail address is too long.")),
-            Email(_l("This does not look like an e-mail address."), check_deliverability=False),
-        ],
-    )
-
-
-class AuthorConfirmForm(FlaskForm):
-    """A story entered on the author's behalf: the author confirms it (services/assisted.py).
-    The wording is recorded by id (consents.ASSISTED_WORDING): change it there too."""
-
-    confirm = BooleanField(
-        _l(
-            "I have read this text, which was entered for me, and I agree that it may be "
-            "published on this site with the name above."
-        ),
-        validators=[DataRequired(_l("Please tick the box to confirm your story."))],
-    )
-
-
-class AppealForm(FlaskForm):
-    """ "Ask for another look" at a rejected story (services/appeals.py)."""
-
-    message = TextAreaField(
-        _l("Why should the moderators look again?"),
-        filters=[text_filter],
-        validators=[
-            DataRequired(_l("Please tell the moderators why they should look again.")),
-            Length(max=2000, message=_l("Please keep your message under 2,000 characters.")),
-        ],
-    )
 
 
 class FollowForm(FlaskForm):

@@ -37,16 +37,14 @@ from storyhub.services.submissions import (
     withdraw_story,
 )
 from storyhub.submit import bp
-from storyhub.submit.forms import (
+from storyhub.submit.forms import EditStoryForm, EditTranslationForm, UpdateForm
+from storyhub.submit.manage_forms import (
     AcceptEditsForm,
     AppealForm,
     ConsentForm,
-    EditStoryForm,
-    EditTranslationForm,
     EraseForm,
     LanguageSwitchForm,
     ReplyForm,
-    UpdateForm,
     WithdrawForm,
 )
 from storyhub.submit.messages import say

@@ -15,7 +15,7 @@ from storyhub.extensions import limiter
 from storyhub.i18n import current_locale
 from storyhub.services import my_links as my_links_service
 from storyhub.submit import bp
-from storyhub.submit.forms import LinkRequestForm
+from storyhub.submit.manage_forms import LinkRequestForm
 from storyhub.submit.refill import failure_message, refiller
 from storyhub.submit.routes import invalid_form_message
 from storyhub.views import configured_limit, no_store
