@@ -6,8 +6,16 @@ from __future__ import annotations
 
 from storyhub import wording
 from storyhub.labels import words
+from storyhub.models import Story, StoryStatus
 from storyhub.services.errors import ServiceError
 from storyhub.services.moderation import DONE
+
+CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
+CHECK_FIELDS = "Please check the fields marked below."
+SENT_TO_AUTHOR = (
+    "Story {id} is now awaiting the author: your edits change their words, so they are asked "
+    "to accept this version (it publishes when they do) or to reply."
+)
 
 MESSAGES: wording.Messages = {
     "conflict": "Someone else changed this at the same moment, so nothing was saved. "
@@ -42,3 +50,21 @@ def say(error: ServiceError) -> str:
 def conflict_message() -> str:
     """What a lost race says when the error itself was not a service's (a stale row)."""
     return str(MESSAGES["conflict"])
+
+
+# Each state change said as a sentence ("Story 10 now waits for the author's changes", not
+# "Story 10 is now changes requested").
+STATE_SENTENCES = {
+    StoryStatus.PUBLISHED: "Story {id} is now published.",
+    StoryStatus.CHANGES_REQUESTED: "Story {id} now waits for the author's changes.",
+    StoryStatus.REJECTED: "Story {id} will not be published; its author is told why.",
+    StoryStatus.UNPUBLISHED: "Story {id} is taken off the site for now.",
+    StoryStatus.PENDING: "Story {id} is back in the queue.",
+}
+
+
+def state_sentence(story: Story) -> str:
+    template = STATE_SENTENCES.get(story.status)
+    if template is None:
+        return f"Story {story.id} is now {words(story.status)}."
+    return template.format(id=story.id)

@@ -21,7 +21,13 @@ from storyhub.moderate.forms import (
     SkipForm,
     VersionForm,
 )
-from storyhub.moderate.messages import say
+from storyhub.moderate.messages import (
+    CHECK_FIELDS,
+    CSRF_EXPIRED,
+    SENT_TO_AUTHOR,
+    say,
+    state_sentence,
+)
 from storyhub.services import catalog, moderation, story_edits
 from storyhub.services.errors import ServiceError, StaleStoryError
 from storyhub.services.workbench import queue as queue_service
@@ -29,13 +35,6 @@ from storyhub.services.workbench import reasons
 from storyhub.services.workbench import review as reviewing
 from storyhub.services.workbench.queue import QueueFilters, next_story, previous_story, queue_page
 from storyhub.views import no_store
-
-CSRF_EXPIRED = "Your session had expired; nothing was saved. Your edits are kept: try again."
-CHECK_FIELDS = "Please check the fields marked below."
-SENT_TO_AUTHOR = (
-    "Story {id} is now awaiting the author: your edits change their words, so they are asked "
-    "to accept this version (it publishes when they do) or to reply."
-)
 
 
 @bp.before_request
@@ -355,24 +354,6 @@ def correct_language(story_id: int) -> Any:
 def _reload(story: Story, page: reviewing.ReviewPage | None = None) -> DecisionForm:
     page = page or reviewing.review_page(story, current_user)
     return decision_form(data=_initial_data(story, page))
-
-
-# Each state change said as a sentence ("Story 10 now waits for the author's changes", not
-# "Story 10 is now changes requested").
-STATE_SENTENCES = {
-    StoryStatus.PUBLISHED: "Story {id} is now published.",
-    StoryStatus.CHANGES_REQUESTED: "Story {id} now waits for the author's changes.",
-    StoryStatus.REJECTED: "Story {id} will not be published; its author is told why.",
-    StoryStatus.UNPUBLISHED: "Story {id} is taken off the site for now.",
-    StoryStatus.PENDING: "Story {id} is back in the queue.",
-}
-
-
-def state_sentence(story: Story) -> str:
-    template = STATE_SENTENCES.get(story.status)
-    if template is None:
-        return f"Story {story.id} is now {words(story.status)}."
-    return template.format(id=story.id)
 
 
 @bp.route("/stories/<id:story_id>/erase", methods=["POST"])

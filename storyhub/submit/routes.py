@@ -282,4 +282,11 @@ def translate_story(story_id: int) -> Any:
 
 
 # The manage-link pages, /my/ (send my links again), confirming an assisted entry, appeals.
-from storyhub.submit import appeal, confirm, follow, manage, recover  # noqa: E402,F401
+from storyhub.submit import (  # noqa: E402,F401
+    answers,
+    appeal,
+    confirm,
+    follow,
+    manage,
+    recover,
+)
