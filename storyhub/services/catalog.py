@@ -866,10 +866,11 @@ def list_teasers(
 # A rare combination of filters (a country and a small diagnosis) would walk most of the site
 # for one page, so each page looks through at most SCAN_WINDOW public stories past its cursor:
 # the page's query stops at the last story of that window, found by a subquery that reads
-# ix_stories_status_published_at alone (no table rows). A common listing fills its page long
-# before and costs what it did. When the window runs out first, the page says so and the pager
-# continues from where it stopped.
+# ix_stories_status_published_at alone (no table rows). Most listings fill their page within
+# the first FIRST_WINDOW stories, tried first. When the window runs out before the page is
+# full, the page says so and the pager continues from where it stopped.
 SCAN_WINDOW = 5000
+FIRST_WINDOW = 500  # tried first (see _walk)
 
 
 def _window_keys(cursor: Cursor | None, newest_first: bool, size: int) -> sa.Subquery:
@@ -939,9 +940,36 @@ def _may_follow(base: sa.Select[tuple[Story]], cursor: Cursor, newest_first: boo
     """Whether the listing may go on past `cursor`: a match within the next window, or more
     stories past that window (the pager then looks further)."""
     past = base.where(_older_than(cursor) if newest_first else _newer_than(cursor))
-    if _exists(past.where(_within_window(cursor, newest_first))):
-        return True
+    for size in (FIRST_WINDOW, SCAN_WINDOW):
+        if _exists(past.where(_within_window(cursor, newest_first, size))):
+            return True
     return _window_end(cursor, newest_first) is not None
+
+
+def _walk(
+    query: sa.Select[tuple[Story]],
+    fetch: Callable[[sa.Select[tuple[Story]]], list[Any]],
+    cursor: Cursor | None,
+    newest_first: bool,
+    limit: int,
+) -> list[Any]:
+    """Up to `limit` + 1 rows past `cursor`: first within FIRST_WINDOW stories (reading the
+    window's end costs a little per story in it, and most listings fill a page there), then,
+    for a listing that did not, within SCAN_WINDOW."""
+    if newest_first:
+        order = (Story.published_at.desc(), Story.id.desc())
+    else:
+        order = (Story.published_at.asc(), Story.id.asc())
+    rows: list[Any] = []
+    for size in (FIRST_WINDOW, SCAN_WINDOW):
+        rows = fetch(
+            query.where(_within_window(cursor, newest_first, size))
+            .order_by(*order)
+            .limit(limit + 1)
+        )
+        if len(rows) > limit:
+            break
+    return rows
 
 
 def _keyset_page(
@@ -955,11 +983,7 @@ def _keyset_page(
     grow with how deep it is, and a story published while someone pages does not shift what
     they see next. Each page looks through at most SCAN_WINDOW stories (see there)."""
     if before is not None:
-        rows = fetch(
-            base.where(_newer_than(before), _within_window(before, newest_first=False))
-            .order_by(Story.published_at.asc(), Story.id.asc())
-            .limit(limit + 1)
-        )
+        rows = _walk(base.where(_newer_than(before)), fetch, before, False, limit)
         end = None if len(rows) > limit else _window_end(before, newest_first=False)
         newer = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = list(reversed(rows[:limit]))
@@ -968,11 +992,7 @@ def _keyset_page(
             older = Cursor.of(rows[-1])
     else:
         query = base if after is None else base.where(_older_than(after))
-        rows = fetch(
-            query.where(_within_window(after, newest_first=True))
-            .order_by(Story.published_at.desc(), Story.id.desc())
-            .limit(limit + 1)
-        )
+        rows = _walk(query, fetch, after, True, limit)
         end = None if len(rows) > limit else _window_end(after, newest_first=True)
         older = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = rows[:limit]
