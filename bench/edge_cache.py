@@ -6,7 +6,9 @@ Starts deploy/run-local on a fresh SQLite database with the demo data, warms the
 page (/topics/calcinosis, the nginx `proxy_cache` HIT), writes two static files next to the
 app's (removed afterwards): one with the page's body size, one with its size on the wire
 (headers included: the cached page carries the app's security headers, about 0.8 KB more),
-and runs wrk on the three in turn, `--rounds` times. Reports requests/s and the ratios.
+and runs wrk on the three in turn, `--rounds` times (every other round in reverse order).
+Reports requests/s, the ratios, and the nginx worker's CPU time per request (from /proc: the
+work nginx does per answer, which the machine's other load moves much less than requests/s).
 """
 
 from __future__ import annotations
@@ -45,17 +47,38 @@ def raw_get(port: int, path: str) -> tuple[bytes, bytes]:
     return head, body
 
 
-def wrk(port: int, path: str, seconds: int) -> float:
+def nginx_worker(state_dir: Path) -> int:
+    """The pid of run-local's one nginx worker process (the one that answers)."""
+    master = (state_dir / "nginx.pid").read_text().strip()
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        if "worker process" in Path(f"/proc/{child}/cmdline").read_text():
+            return int(child)
+    raise RuntimeError("no nginx worker process")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(port: int, path: str, seconds: int, worker: int | None = None) -> tuple[float, float]:
+    """Requests/s, and the nginx worker's CPU microseconds per request (a figure the other
+    engineers' load moves much less than requests/s: it is nginx's own work per answer)."""
+    before = cpu_seconds(worker) if worker else 0.0
     output = subprocess.run(
         ["wrk", "-t2", "-c32", f"-d{seconds}s", "-H", "Accept-Language: en", "-s",
          str(run.LUA), f"http://127.0.0.1:{port}{path}"],
         capture_output=True, text=True, check=True,
         env={**os.environ, "RUN_NONCE": secrets.token_hex(4)},
     ).stdout  # fmt: skip
+    used = cpu_seconds(worker) - before if worker else 0.0
     match = re.search(r'"rps": ([0-9.]+)', output)
+    requests = re.search(r'"requests": ([0-9]+)', output)
     if not match:
         raise RuntimeError(output)
-    return float(match.group(1))
+    per_request = used * 1e6 / int(requests.group(1)) if requests and worker else 0.0
+    return float(match.group(1)), per_request
 
 
 def main() -> None:
@@ -91,11 +114,19 @@ def main() -> None:
                 "static file, same body size": f"/static/{same_body.name}",
                 "static file, same bytes on the wire": f"/static/{same_wire.name}",
             }
-            wrk(port, TOPIC, 2)  # warm up
+            worker = nginx_worker(workdir / "run-local")
+            for path in targets.values():
+                wrk(port, path, 2)  # warm up: the files' pages, open_file_cache
             results: dict[str, list[float]] = {label: [] for label in targets}
-            for _round in range(args.rounds):
-                for label, path in targets.items():
-                    results[label].append(wrk(port, path, args.duration))
+            cpu: dict[str, list[float]] = {label: [] for label in targets}
+            for number in range(args.rounds):
+                # Every other round in the reverse order: a target is not always the one
+                # measured while the machine's other load rises or falls.
+                order = list(targets.items())
+                for label, path in order if number % 2 == 0 else order[::-1]:
+                    rps, per_request = wrk(port, path, args.duration, worker)
+                    results[label].append(rps)
+                    cpu[label].append(per_request)
     finally:
         same_body.unlink(missing_ok=True)
         same_wire.unlink(missing_ok=True)
@@ -119,6 +150,9 @@ def main() -> None:
         ratios = [t / s for t, s in zip(topic, figures, strict=True)]
         cells = [f"{r:.2f}×" for r in [*ratios, statistics.median(ratios)]]
         lines.append(f"| ratio to {label} | " + " | ".join(cells) + " |")
+    for label, figures in cpu.items():
+        cells = [f"{c:.1f} µs" for c in [*figures, statistics.median(figures)]]
+        lines.append(f"| nginx worker CPU per request, {label} | " + " | ".join(cells) + " |")
     text = "\n".join(lines)
     print("\n" + text)
     if not args.no_record:

@@ -20,6 +20,7 @@ from storyhub.services.catalog.counts import (
     public_languages,
     topic_story_counts,
 )
+from storyhub.services.catalog.cursors import FIRST_WINDOW, SCAN_WINDOW
 from storyhub.services.catalog.feeds import (
     SITEMAP_BLOCK,
     Sitemap,
@@ -31,6 +32,7 @@ from storyhub.services.catalog.feeds import (
 )
 from storyhub.services.catalog.listings import (
     COUNT_CAP,
+    COUNT_WINDOW,
     Cursor,
     Listing,
     ListingCount,
@@ -100,6 +102,9 @@ _filtered = filtered
 
 __all__ = [
     "COUNT_CAP",
+    "COUNT_WINDOW",
+    "FIRST_WINDOW",
+    "SCAN_WINDOW",
     "SITEMAP_BLOCK",
     "Cursor",
     "DiagnosisHeading",

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,13 +19,23 @@ from storyhub.services.catalog.counts import (
     diagnosis_story_counts,
     topic_story_counts,
 )
+from storyhub.services.catalog.cursors import (
+    Cursor,
+    may_follow,
+    newer_than,
+    newest_first,
+    older_than,
+    walk,
+    window_end,
+    window_keys,
+    within_window,
+)
 from storyhub.services.catalog.snapshot import (
     taxonomy,
 )
 from storyhub.services.catalog.teasers import (
     TEASER_COLUMNS,
     Teaser,
-    TeaserSource,
     teaser_options,
     teasers,
 )
@@ -38,39 +45,6 @@ from storyhub.services.catalog.visibility import (
     is_public,
     is_syndicated,
 )
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """A position in a newest-first listing: the (published_at, id) of a story on it."""
-
-    published_at: datetime
-    story_id: int
-
-    @classmethod
-    def of(cls, story: TeaserSource | Story) -> Cursor:
-        assert story.published_at is not None
-        return cls(story.published_at, story.id)
-
-    def encode(self) -> str:
-        raw = f"{self.published_at.astimezone(UTC).isoformat()}|{self.story_id}"
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, token: str) -> Cursor | None:
-        """Return the cursor, or None for anything that is not one we made."""
-        if not token or len(token) > 80 or not token.isascii():
-            return None
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-            moment, story_id = raw.split("|")
-            published_at = datetime.fromisoformat(moment)
-            number = int(story_id)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            return None
-        if published_at.tzinfo is None or not 0 < number < 2**31:
-            return None
-        return cls(published_at.astimezone(UTC), number)
 
 
 @dataclass(frozen=True)
@@ -91,6 +65,9 @@ class Listing:
     stories: list[Any]  # Story objects (list_stories) or teaser rows (list_teasers)
     newer: Cursor | None  # pass as `before` for the page of newer stories
     older: Cursor | None  # pass as `after` for the page of older stories
+    # The page looked through SCAN_WINDOW stories and found fewer than a page: more may match
+    # past them (the pager continues from where it stopped).
+    looked_through: bool = False
 
     @property
     def teasers(self) -> list[Teaser]:
@@ -148,24 +125,6 @@ def filed_under(
     return query
 
 
-def _older_than(cursor: Cursor) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        STORIES.c.published_at < cursor.published_at,
-        sa.and_(STORIES.c.published_at == cursor.published_at, STORIES.c.id < cursor.story_id),
-    )
-
-
-def _newer_than(cursor: Cursor) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        STORIES.c.published_at > cursor.published_at,
-        sa.and_(STORIES.c.published_at == cursor.published_at, STORIES.c.id > cursor.story_id),
-    )
-
-
-def _exists(query: sa.Select[tuple[Story]]) -> bool:
-    return bool(db.session.scalar(sa.select(query.with_only_columns(STORIES.c.id).exists())))
-
-
 def list_stories(
     filters: StoryFilters,
     after: Cursor | None = None,
@@ -192,7 +151,9 @@ def list_teasers(
 ) -> Listing:
     """One page of public stories for the reader's listings, as teaser rows."""
     if after is None and before is None:
-        return _first_teaser_page(filters, limit)
+        first = _first_teaser_page(filters, limit)
+        if first.older is not None:
+            return first  # full within the first window: most listings
     return _keyset_page(
         filtered(filters),
         lambda query: list(db.session.execute(query.with_only_columns(*TEASER_COLUMNS))),
@@ -203,15 +164,16 @@ def list_teasers(
 
 
 def _first_teaser_page(filters: StoryFilters, limit: int) -> Listing:
-    """The first page, which most requests ask for (what _keyset_page does without a cursor):
+    """The first page, which most requests ask for, when it fills within the first window:
     its statement is built once per filter set and publish generation (it holds taxonomy ids),
-    since building it cost more than running it."""
+    since building it cost more than running it. A shorter one goes to _keyset_page."""
     query = pagecache.per_generation(
         ("first-teaser-page", filters, limit),
         lambda: (
             filtered(filters)
             .with_only_columns(*TEASER_COLUMNS)
-            .order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc())
+            .where(within_window(None, True, package_setting("FIRST_WINDOW")))
+            .order_by(*newest_first())
             .limit(limit + 1)
         ),
     )
@@ -223,44 +185,45 @@ def _first_teaser_page(filters: StoryFilters, limit: int) -> Listing:
     )
 
 
+def _windows() -> tuple[int, int]:
+    return package_setting("FIRST_WINDOW"), package_setting("SCAN_WINDOW")
+
+
 def _keyset_page(
-    base: sa.Select[tuple[Story]],
-    fetch: Callable[[sa.Select[tuple[Story]]], list[Any]],
+    base: sa.Select[Any],
+    fetch: Callable[[sa.Select[Any]], list[Any]],
     after: Cursor | None,
     before: Cursor | None,
     limit: int,
 ) -> Listing:
     """Newest first, after or before a cursor (keyset paging): the cost of a page does not
     grow with how deep it is, and a story published while someone pages does not shift what
-    they see next."""
+    they see next. Each page looks through at most SCAN_WINDOW stories (cursors.py)."""
+    windows = _windows()
     if before is not None:
-        rows = fetch(
-            base.where(_newer_than(before))
-            .order_by(STORIES.c.published_at.asc(), STORIES.c.id.asc())
-            .limit(limit + 1)
-        )
-        has_newer = len(rows) > limit
+        rows = walk(base.where(newer_than(before)), fetch, before, False, limit, windows)
+        end = None if len(rows) > limit else window_end(before, False, windows[-1])
+        newer = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = list(reversed(rows[:limit]))
-        has_older = bool(rows) and _exists(base.where(_older_than(Cursor.of(rows[-1]))))
+        older = None
+        if rows and may_follow(base, Cursor.of(rows[-1]), True, windows):
+            older = Cursor.of(rows[-1])
     else:
-        query = base if after is None else base.where(_older_than(after))
-        rows = fetch(
-            query.order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc()).limit(limit + 1)
-        )
-        has_older = len(rows) > limit
+        query = base if after is None else base.where(older_than(after))
+        rows = walk(query, fetch, after, True, limit, windows)
+        end = None if len(rows) > limit else window_end(after, True, windows[-1])
+        older = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = rows[:limit]
-        has_newer = bool(rows) and after is not None
-        has_newer = has_newer and _exists(base.where(_newer_than(Cursor.of(rows[0]))))
-    return Listing(
-        stories=rows,
-        newer=Cursor.of(rows[0]) if has_newer else None,
-        older=Cursor.of(rows[-1]) if has_older else None,
-    )
+        newer = None
+        if rows and after is not None and may_follow(base, Cursor.of(rows[0]), False, windows):
+            newer = Cursor.of(rows[0])
+    return Listing(stories=rows, newer=newer, older=older, looked_through=end is not None)
 
 
 # Counting a listing of a million stories on every request would cost more than the page:
 # counts stop here ("1,000+") and are kept per publish generation.
 COUNT_CAP = 1000
+COUNT_WINDOW = 20_000
 
 
 @dataclass(frozen=True)
@@ -282,10 +245,20 @@ def _listing_count(filters: StoryFilters) -> ListingCount:
         return ListingCount(diagnosis_story_counts().get(own, 0), False)
     if filters == StoryFilters(topic=filters.topic) and filters.topic:
         return ListingCount(topic_story_counts().get(known.topic_ids[filters.topic], 0), False)
-    cap = package_setting("COUNT_CAP")
-    capped = filtered(filters).with_only_columns(STORIES.c.id).limit(cap + 1).subquery()
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
-    return ListingCount(min(count, cap), count > cap)
+    # Counted among the newest COUNT_WINDOW public stories only: a rare combination of
+    # filters would otherwise be counted over the whole site. Past that window the count is
+    # "at least" (shown "123+").
+    cap, window_size = package_setting("COUNT_CAP"), package_setting("COUNT_WINDOW")
+    matches = filtered(filters).where(within_window(None, True, window_size))
+    capped = matches.with_only_columns(STORIES.c.id).limit(cap + 1).subquery()
+    window = window_keys(None, True, window_size + 1)
+    count, looked = db.session.execute(
+        sa.select(
+            sa.select(sa.func.count()).select_from(capped).scalar_subquery(),
+            sa.select(sa.func.count()).select_from(window).scalar_subquery(),
+        )
+    ).one()
+    return ListingCount(min(count, cap), count > cap or looked > window_size)
 
 
 def package_setting(name: str) -> int:
@@ -298,17 +271,20 @@ def package_setting(name: str) -> int:
 
 def cursor_after_pages(filters: StoryFilters, pages: int, per_page: int) -> Cursor | None:
     """The cursor of the last story on page `pages` of a listing: turns old ?page= links into
-    keyset links. Walks the keyset a page at a time (no OFFSET: each step reads one page of
-    the newest-first index). None when the listing is shorter."""
+    keyset links. Walks the keyset a page at a time, as the pager does (no OFFSET; each step
+    looks through at most SCAN_WINDOW stories). None when the listing is shorter."""
+    scan = package_setting("SCAN_WINDOW")
     keys = filtered(filters).with_only_columns(STORIES.c.published_at, STORIES.c.id)
     cursor: Cursor | None = None
     for _page in range(pages):
-        query = keys if cursor is None else keys.where(_older_than(cursor))
+        query = keys if cursor is None else keys.where(older_than(cursor))
         rows = db.session.execute(
-            query.order_by(STORIES.c.published_at.desc(), STORIES.c.id.desc()).limit(per_page)
+            query.where(within_window(cursor, True, scan)).order_by(*newest_first()).limit(per_page)
         ).all()
-        if len(rows) < per_page:
+        if len(rows) == per_page:
+            cursor = Cursor(*rows[-1])
+        elif (end := window_end(cursor, True, scan)) is not None:
+            cursor = end
+        else:
             return None
-        published_at, story_id = rows[-1]
-        cursor = Cursor(published_at, story_id)
     return cursor

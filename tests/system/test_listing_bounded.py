@@ -18,7 +18,9 @@ import pytest
 import sqlalchemy as sa
 
 from storyhub.extensions import db
+from storyhub.models import Story
 from storyhub.services import catalog
+from storyhub.services.catalog import listings
 from storyhub.services.tools.synthetic import generate_stories
 from tests.conftest import TEST_DATABASE_URL
 
@@ -66,7 +68,7 @@ def _work(app, client, url: str) -> int:  # type: ignore[no-untyped-def]
 def _count_work(app, query: str) -> int:  # type: ignore[no-untyped-def]
     filters = catalog.StoryFilters(**{k: v[0] for k, v in parse_qs(query).items()})
     with sqlite_work(app) as ticks:
-        catalog._listing_count(filters)
+        listings._listing_count(filters)
     return ticks[0] * STEP
 
 
@@ -113,11 +115,11 @@ def test_a_short_page_says_so_and_the_pager_looks_further(app, demo, monkeypatch
     monkeypatch.setattr(catalog, "SCAN_WINDOW", 40)
     with app.app_context():
         generate_stories(300, seed=3)
-        everything = catalog._filtered(catalog.StoryFilters(country="IT", language="fr"))
+        everything = catalog.filtered(catalog.StoryFilters(country="IT", language="fr"))
         expected = list(
             db.session.scalars(
-                everything.with_only_columns(catalog.Story.id).order_by(
-                    catalog.Story.published_at.desc(), catalog.Story.id.desc()
+                everything.with_only_columns(Story.id).order_by(
+                    Story.published_at.desc(), Story.id.desc()
                 )
             )
         )
