@@ -173,7 +173,7 @@ def walk(
     cursor: Cursor | None,
     walking_back: bool,
     limit: int,
-    windows: tuple[int, int],
+    windows: tuple[int, ...],
 ) -> list[Any]:
     """Up to `limit` + 1 rows past `cursor`: first within the small window (reading the
     window's end costs a little per story in it, and most listings fill a page there), then,

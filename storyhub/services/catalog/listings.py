@@ -150,16 +150,19 @@ def list_teasers(
     limit: int = 20,
 ) -> Listing:
     """One page of public stories for the reader's listings, as teaser rows."""
+    first_window_done = False
     if after is None and before is None:
         first = _first_teaser_page(filters, limit)
         if first.older is not None:
             return first  # full within the first window: most listings
+        first_window_done = True
     return _keyset_page(
         filtered(filters),
         lambda query: list(db.session.execute(query.with_only_columns(*TEASER_COLUMNS))),
         after,
         before,
         limit,
+        first_window_done,
     )
 
 
@@ -195,6 +198,7 @@ def _keyset_page(
     after: Cursor | None,
     before: Cursor | None,
     limit: int,
+    first_window_done: bool = False,
 ) -> Listing:
     """Newest first, after or before a cursor (keyset paging): the cost of a page does not
     grow with how deep it is, and a story published while someone pages does not shift what
@@ -210,7 +214,8 @@ def _keyset_page(
             older = Cursor.of(rows[-1])
     else:
         query = base if after is None else base.where(older_than(after))
-        rows = walk(query, fetch, after, True, limit, windows)
+        # (_first_teaser_page has already walked the first window of the first page.)
+        rows = walk(query, fetch, after, True, limit, windows[1:] if first_window_done else windows)
         end = None if len(rows) > limit else window_end(after, True, windows[-1])
         older = Cursor.of(rows[limit - 1]) if len(rows) > limit else end
         rows = rows[:limit]
