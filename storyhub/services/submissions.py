@@ -15,6 +15,7 @@ from flask import current_app
 
 from storyhub.extensions import db
 from storyhub.models import (
+    Consent,
     ConsentPurpose,
     Diagnosis,
     Relation,
@@ -248,10 +249,20 @@ def _store_new(
         if winner is None:
             raise
         return winner
+    # The event and the consents are plain rows of constants: written straight away (one
+    # statement each), not through a second unit-of-work flush at the commit.
+    now = utcnow()
     arrived = "submit_translation" if story.translation_of is not None else "submit"
-    lifecycle.record(story, arrived, lifecycle.submitter_of(story), None)
-    for purpose, wording in given:
-        consents.record(story, purpose, wording, locale)
+    lifecycle.record_arrival(story, arrived, lifecycle.submitter_of(story), now)
+    if given:
+        assert all(wording in consents.WORDINGS for _purpose, wording in given)
+        version = consents.text_version(story)
+        db.session.execute(
+            sa.insert(Consent),
+            [{"story_id": story.id, "purpose": purpose, "text_version": version,
+              "wording_version": wording, "locale": locale, "given_at": now}
+             for purpose, wording in given],
+        )  # fmt: skip
     if token is not None:
         notify.story_received(story, token)
     # What was just written is what is stored: keep it loaded for the receipt page, rather
