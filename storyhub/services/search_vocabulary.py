@@ -8,7 +8,7 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from storyhub import pagecache, vocabulary
+from storyhub import cache_versions, vocabulary
 from storyhub.services import catalog
 
 
@@ -35,7 +35,7 @@ class Reading:
 
 
 def entries() -> list[Entry]:
-    return pagecache.per_generation(("search-vocabulary",), _entries)
+    return cache_versions.per_generation(("search-vocabulary",), _entries)
 
 
 def _entries() -> list[Entry]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from storyhub import create_app, pagecache
+from storyhub import cache_versions, create_app
 from storyhub.extensions import db
 from storyhub.models import Diagnosis, DiagnosisName, Story, StoryStatus
 from tests.routes.moderate.test_moderate import _decide, _pending_id
@@ -112,7 +112,7 @@ def test_two_quick_publications_are_two_generations(app):
         generation = app.extensions["storyhub-page-generation"]
         seen = {generation.read()}
         for _ in range(20):
-            pagecache.invalidate()
+            cache_versions.invalidate()
             seen.add(generation.read())
     assert len(seen) == 21
 

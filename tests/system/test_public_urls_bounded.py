@@ -5,7 +5,7 @@ SQLite (no statistics, so the plan depends only on the schema and the query) eve
 a public URL runs per request is explained, and none may read the whole stories table (nor all
 its published rows) without a LIMIT: each walks an index or a key range and stops at its page.
 Counts over every public story (the language, country, topic and diagnosis menus with their
-numbers) are made once per publish generation (pagecache.per_generation), not per request:
+numbers) are made once per publish generation (cache_versions.per_generation), not per request:
 each URL is requested once to fill those, then measured. The sitemap is also checked for its
 shape: blocks of ids, each with a fixed number of queries whatever the size.
 """

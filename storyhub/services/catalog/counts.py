@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from storyhub import pagecache
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.models import (
     Diagnosis,
@@ -23,12 +23,12 @@ from storyhub.services.catalog.visibility import (
 
 def diagnosis_story_counts() -> dict[int, int]:
     """Public originals per diagnosis id (sub-diagnoses included), once per generation."""
-    return pagecache.per_generation(("diagnosis-counts",), _subtree_counts)
+    return cache_versions.per_generation(("diagnosis-counts",), _subtree_counts)
 
 
 def topic_story_counts() -> dict[int, int]:
     """Public originals per topic id, once per generation."""
-    return pagecache.per_generation(("topic-counts",), _topic_counts)
+    return cache_versions.per_generation(("topic-counts",), _topic_counts)
 
 
 def _topic_counts() -> dict[int, int]:
@@ -64,12 +64,12 @@ def _subtree_counts() -> dict[int, int]:
 def public_languages() -> list[tuple[str, int]]:
     """(language tag, number of public stories and translations in it), most first. A count
     over every public story: made once per worker until published content changes."""
-    return pagecache.per_generation(("public-languages",), _count_languages)
+    return cache_versions.per_generation(("public-languages",), _count_languages)
 
 
 def public_countries() -> frozenset[str]:
     """Countries with public stories: like the languages, once per generation."""
-    return pagecache.per_generation(
+    return cache_versions.per_generation(
         ("public-countries",),
         lambda: frozenset(
             db.session.scalars(
@@ -104,7 +104,7 @@ class IdentificationCounts:
 def identification_counts() -> IdentificationCounts:
     """Two grouped queries, once per worker until published content changes: every
     submission and every queue row asks."""
-    return pagecache.per_generation(("identification-counts",), _count_for_identification)
+    return cache_versions.per_generation(("identification-counts",), _count_for_identification)
 
 
 def _count_for_identification() -> IdentificationCounts:

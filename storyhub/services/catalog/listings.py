@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storyhub import pagecache
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.models import (
     Story,
@@ -170,7 +170,7 @@ def _first_teaser_page(filters: StoryFilters, limit: int) -> Listing:
     """The first page, which most requests ask for, when it fills within the first window:
     its statement is built once per filter set and publish generation (it holds taxonomy ids),
     since building it cost more than running it. A shorter one goes to _keyset_page."""
-    query = pagecache.per_generation(
+    query = cache_versions.per_generation(
         ("first-teaser-page", filters, limit),
         lambda: (
             filtered(filters)
@@ -240,7 +240,9 @@ class ListingCount:
 def listing_count(filters: StoryFilters) -> ListingCount:
     """How many stories a listing holds, exact up to COUNT_CAP; one query per filter set
     and publish generation (a diagnosis or topic alone reads the taxonomy counts)."""
-    return pagecache.per_generation(("listing-count", filters), lambda: _listing_count(filters))
+    return cache_versions.per_generation(
+        ("listing-count", filters), lambda: _listing_count(filters)
+    )
 
 
 def _listing_count(filters: StoryFilters) -> ListingCount:

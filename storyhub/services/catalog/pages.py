@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from storyhub import pagecache
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.i18n import country_name, current_locale, language_name
 from storyhub.models import (
@@ -89,7 +89,7 @@ def diagnosis_heading(slug: str, locale: str | None = None) -> DiagnosisHeading 
 def diagnosis_topics(slug: str, limit: int = 8) -> list[tuple[str, int]]:
     """The topics most stories filed under this diagnosis (or a sub-diagnosis) belong to:
     (topic slug, stories), most first; once per publish generation."""
-    return pagecache.per_generation(
+    return cache_versions.per_generation(
         ("diagnosis-topics", slug, limit), lambda: _diagnosis_topics(slug, limit)
     )
 
@@ -144,7 +144,7 @@ def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
     """The taxonomy as a tree, names in `locale`, each node with its story count."""
     locale = locale or current_locale()
     counts = diagnosis_story_counts()
-    return pagecache.per_generation(
+    return cache_versions.per_generation(
         ("diagnosis-tree", locale), lambda: taxonomy().tree(locale, counts)
     )
 
@@ -152,7 +152,7 @@ def diagnosis_tree(locale: str | None = None) -> list[DiagnosisNode]:
 def diagnosis_choices(locale: str | None = None) -> list[tuple[str, str]]:
     """Return (slug, name) for forms, each parent followed by its sub-diagnoses."""
     locale = locale or current_locale()
-    return pagecache.per_generation(
+    return cache_versions.per_generation(
         ("diagnosis-choices", locale), lambda: taxonomy().choices(locale)
     )
 

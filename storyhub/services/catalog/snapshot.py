@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from storyhub import pagecache
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.models import (
     Diagnosis,
@@ -61,7 +61,7 @@ class DiagnosisNode:
 @dataclass(frozen=True)
 class Taxonomy:
     """Diagnoses and topics as plain data, kept by each worker until public content changes
-    (pagecache.per_generation): listings resolve slugs and name diagnoses without a query."""
+    (cache_versions.per_generation): listings resolve slugs and name diagnoses without a query."""
 
     diagnosis_parents: dict[int, int | None]
     diagnosis_children: dict[int | None, tuple[int, ...]]  # parent (None: top) → by position
@@ -141,7 +141,7 @@ class Taxonomy:
 
 
 def taxonomy() -> Taxonomy:
-    return pagecache.per_generation(("taxonomy",), _load_taxonomy)
+    return cache_versions.per_generation(("taxonomy",), _load_taxonomy)
 
 
 def _load_taxonomy() -> Taxonomy:

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from storyhub import pagecache
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.models import (
     Diagnosis,
@@ -126,7 +126,7 @@ def generate_stories(count: int, seed: int = 1) -> int:
         )
         db.session.commit()
         inserted += len(ids)
-    pagecache.invalidate()  # core INSERTs bypass the ORM hooks (cache, search index)
+    cache_versions.invalidate()  # core INSERTs bypass the ORM hooks (cache, search index)
     if db.session.get_bind().dialect.name == "postgresql":
         # Fresh statistics, as after any bulk load: the planner otherwise believes the
         # tables are nearly empty until autovacuum gets to them, and picks plans to match.
