@@ -17,12 +17,7 @@ from storyhub.models import ConsentPurpose, Relation, Story, User
 from storyhub.models._types import utcnow
 from storyhub.services import consents, lifecycle, notify
 from storyhub.services.errors import ServiceError
-from storyhub.services.submissions import (
-    _diagnoses,
-    _new_submitter,
-    _set_text,
-    _story_with_key,
-)
+from storyhub.services.submissions import diagnoses_by_slug, new_submitter, set_text, story_with_key
 from storyhub.services.unit_of_work import unit_of_work
 from storyhub.text import distress
 
@@ -55,7 +50,7 @@ class AssistedEntry:
 def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
     """Store the story as pending, entered by `entered_by`; ask the author to confirm by e-mail,
     or record the consent the volunteer noted."""
-    existing = _story_with_key(entry.idempotency_key)
+    existing = story_with_key(entry.idempotency_key)
     if existing is not None:
         return existing
     if entry.arrived_by not in ARRIVALS:
@@ -71,8 +66,8 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
         country=entry.country,
         language=entry.language,
         idempotency_key=entry.idempotency_key or None,
-        submitter=_new_submitter(token, entry.email, consent=False),
-        diagnoses=_diagnoses(entry.diagnoses),
+        submitter=new_submitter(token, entry.email, consent=False),
+        diagnoses=diagnoses_by_slug(entry.diagnoses),
         allow_translation=False,  # the author chooses these on their private page
         allow_syndication=False,
         arrived_by=entry.arrived_by,
@@ -80,7 +75,7 @@ def enter_story(entry: AssistedEntry, entered_by: User) -> Story:
         consent_note="" if entry.email else note[:CONSENT_NOTE_MAX],
         priority=distress.suggests_distress(entry.title, entry.body),
     )
-    _set_text(story, entry.title, entry.body)
+    set_text(story, entry.title, entry.body)
     db.session.add(story)
     db.session.flush()
     who = lifecycle.staff(entered_by)

@@ -4,8 +4,8 @@ and the e-mail it sends.
 
 Pages ask `allowed(story, actor)` what to offer (the manage page, the review page, the queue);
 services ask `check(...)` before they change anything and `apply(...)` to move the story and
-record the event. The state diagram in docs/domain.md is `diagram()`, and a unit test
-(tests/unit/test_lifecycle_diagram.py) keeps the two equal.
+record the event. The state diagram in docs/domain.md is `lifecycle_diagram.diagram()`, and a
+unit test (tests/unit/test_lifecycle_diagram.py) keeps the two equal.
 
 What the table does not hold, because it is not about states and actors: the words of each
 refusal (each service says it to its own reader), and the decision-only checks in
@@ -368,40 +368,3 @@ def apply(
 ) -> ModerationEvent | None:
     """`move` and `record`: the state change and its event, after `check`."""
     return record(story, action, actor, move(story, action), reason, event)
-
-
-# ---- the table as a diagram ------------------------------------------------------------------
-
-
-def edges() -> set[tuple[str, str, str]]:
-    """(from state, action, to state) for every state change; "new" for creation."""
-    found = set()
-    for r in TABLE:
-        if r.target is None:
-            continue
-        for source in sorted(r.sources) or ["new"]:
-            found.add((str(source), r.action, r.target.value))
-    return found
-
-
-def _who(r: Rule) -> str:
-    return ", ".join(role.value for role in Role if role in r.actors)
-
-
-def diagram() -> str:
-    """The state changes, one line per action, with who may take it and what it needs
-    (docs/domain.md shows exactly this)."""
-    rows = []
-    for r in TABLE:
-        if r.target is None:
-            continue
-        named = " / ".join(s.value for s in S if s in r.sources)
-        sources = "any" if r.sources == _LIVE else named or "new"
-        marks = [_who(r)] + ["reason"] * r.reason + ["version"] * r.version
-        rows.append((f"{sources} ──{r.action}──▶ {r.target.value}", "; ".join(marks)))
-    width = max(len(left) for left, _ in rows)
-    return "\n".join(f"{left:<{width}}   {right}" for left, right in rows)
-
-
-if __name__ == "__main__":  # pragma: no cover  (python -m storyhub.services.lifecycle)
-    print(diagram())

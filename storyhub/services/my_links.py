@@ -27,7 +27,7 @@ from storyhub.extensions import db
 from storyhub.models import LinkRequest, Story, StoryStatus, Submitter
 from storyhub.models._types import utcnow
 from storyhub.services import notify
-from storyhub.services.submissions import hash_token
+from storyhub.services.manage_links import hash_token
 
 # Handled requests are kept (without the address) this long, for the per-address limit.
 KEEP_HANDLED = timedelta(days=2)

@@ -258,7 +258,7 @@ def _new_stories(target: Target, since: datetime) -> list[Story]:
         else catalog.StoryFilters(topic=target.slug)
     )
     query = (
-        catalog._filtered(filters, syndicated=True)
+        catalog.filtered(filters, syndicated=True)
         .where(Story.published_at > since)
         .order_by(Story.published_at.desc(), Story.id.desc())
         .limit(DIGEST_STORIES)

@@ -11,15 +11,15 @@ from flask_babel import lazy_gettext as _l
 
 from storyhub.i18n import current_locale, language_name
 from storyhub.models import ConsentPurpose, Story
-from storyhub.services.errors import ServiceError, TransitionNotAllowed
-from storyhub.services.submissions import (
-    StoryChanged,
+from storyhub.services.author_changes import (
     accept_edits,
     reply_to_edits,
     set_consent,
     story_for_proposal,
     switch_to_detected_language,
 )
+from storyhub.services.errors import ServiceError, TransitionNotAllowed
+from storyhub.services.submissions import StoryChanged
 from storyhub.submit import bp
 from storyhub.submit.manage import (
     back_to_manage,

@@ -18,17 +18,14 @@ from storyhub.extensions import limiter
 from storyhub.i18n import country_choices, current_locale
 from storyhub.models import Relation, Story, StoryStatus
 from storyhub.services import author_page, catalog, lifecycle
+from storyhub.services.author_changes import add_update, edit_story, request_erasure, withdraw_story
 from storyhub.services.errors import TransitionNotAllowed
+from storyhub.services.manage_links import story_for_manage_token
 from storyhub.services.submissions import (
     LanguageNeedsConfirmation,
     StoryChanged,
     StoryEdit,
     UpdateSubmission,
-    add_update,
-    edit_story,
-    request_erasure,
-    story_for_manage_token,
-    withdraw_story,
 )
 from storyhub.submit import bp
 from storyhub.submit.forms import EditStoryForm, EditTranslationForm, UpdateForm

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.sanitize import has_visible_letters
-from storyhub.services.submissions import accept_edits
+from storyhub.services.author_changes import accept_edits
 from tests.e2e.xss import Watcher, load_payloads
 from tests.plugins.browser import log_in
 from tests.plugins.forms import MODERATOR_EMAIL, MODERATOR_PASSWORD, csrf_token, hidden_value

@@ -37,7 +37,8 @@ from storyhub.models import (
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt, plain_text_to_html
 from storyhub.services import accounts
-from storyhub.services.submissions import CONSENT_TEXT_VERSION, hash_token
+from storyhub.services.manage_links import hash_token
+from storyhub.services.submissions import CONSENT_TEXT_VERSION
 
 STORY_BODY = (
     "My fingers stiffened first in winter. Typing became slow.\n\n"

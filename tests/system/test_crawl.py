@@ -14,9 +14,9 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.models import ModerationEvent, Story, StoryStatus, Submitter, User
 from storyhub.services import moderation
+from storyhub.services.author_changes import accept_edits
 from storyhub.services.catalog import is_public
 from storyhub.services.moderation import StoryEdits
-from storyhub.services.submissions import accept_edits
 from tests.plugins.forms import manage_token
 
 ORIGIN = "http://localhost"

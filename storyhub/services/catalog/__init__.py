@@ -98,7 +98,6 @@ from storyhub.services.catalog.visibility import (
 )
 
 # The name subscriptions.py has used since before the package.
-_filtered = filtered
 
 __all__ = [
     "COUNT_CAP",

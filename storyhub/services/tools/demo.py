@@ -31,7 +31,8 @@ from storyhub.models import (
 )
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt, plain_text_to_html
-from storyhub.services.submissions import CONSENT_TEXT_VERSION, hash_token
+from storyhub.services.manage_links import hash_token
+from storyhub.services.submissions import CONSENT_TEXT_VERSION
 
 DEMO_MODERATOR_EMAIL = "moderator@example.org"
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"

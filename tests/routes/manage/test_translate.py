@@ -137,7 +137,7 @@ def test_double_posted_translation_makes_one(app, client, demo):
 def _change_original(app, sid, body_html):
     """A moderator corrects the published original (unpublish with edits, then republish);
     the edits change the author's words, so the author accepts them (issue G)."""
-    from storyhub.services.submissions import accept_edits
+    from storyhub.services.author_changes import accept_edits
 
     decide(app, sid, "unpublish", reason="Correcting a date", body_html=body_html)
     decide(app, sid, "republish")

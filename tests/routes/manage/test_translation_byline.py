@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import Story
-from storyhub.services.submissions import accept_edits
+from storyhub.services.author_changes import accept_edits
 from tests.plugins.forms import manage_token
 from tests.plugins.submission import decide, form_fields, post_form, story_id
 from tests.plugins.workbench import post_review

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
-from storyhub.services.submissions import accept_edits
+from storyhub.services.author_changes import accept_edits
 from tests.plugins.submission import decide, post_form, story_id
 
 ORIGINAL = "Learning to live with winter"

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus, User
 from storyhub.services import erasure, moderation, search
+from storyhub.services.author_changes import accept_edits
 from storyhub.services.moderation import StoryEdits
-from storyhub.services.submissions import accept_edits
 from tests.plugins.app import TEST_DATABASE_URL
 from tests.plugins.paths import REPO_ROOT
 

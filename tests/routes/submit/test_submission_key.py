@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import Story, Submitter
-from storyhub.services.submissions import hash_token
+from storyhub.services.manage_links import hash_token
 from tests.plugins.forms import csrf_token, hidden_value, manage_token, story_form_data
 
 
