@@ -24,17 +24,3 @@ pytest_plugins = [
     "tests.plugins.factories",
     "tests.plugins.mail",
 ]
-
-# Re-exported only for test files written before tests/plugins/ existed (branches in flight when
-# the layout changed); new tests import from tests.plugins.* and this block can then go.
-from tests.plugins.app import TEST_DATABASE_URL, postgres_schema  # noqa: E402, F401
-from tests.plugins.forms import (  # noqa: E402, F401
-    MODERATOR_EMAIL,
-    MODERATOR_PASSWORD,
-    Account,
-    Auth,
-    csrf_token,
-    hidden_value,
-    manage_token,
-    story_form_data,
-)

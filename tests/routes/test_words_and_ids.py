@@ -18,8 +18,8 @@ from storyhub.services.submissions import SameLanguage
 from storyhub.submit import messages as submit_messages
 from storyhub.submit.messages import identifier_suggestion, name_concern_words
 from storyhub.text.identifiers import Span
-from tests.conftest import MODERATOR_PASSWORD
-from tests.submission_helpers import post_form, story_id
+from tests.plugins.forms import MODERATOR_PASSWORD
+from tests.plugins.submission import post_form, story_id
 
 # Words that stay English for now (no Italian or Spanish yet): see assist/messages.py.
 NOT_YET_TRANSLATED = {"consent_note_required"}

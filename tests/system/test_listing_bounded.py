@@ -22,7 +22,7 @@ from storyhub.models import Story
 from storyhub.services import catalog
 from storyhub.services.catalog import listings
 from storyhub.services.tools.synthetic import generate_stories
-from tests.conftest import TEST_DATABASE_URL
+from tests.plugins.app import TEST_DATABASE_URL
 
 RARE = "diagnosis=morphea&topic=calcinosis&language=fr&country=IT"
 COMMON = "country=IT&diagnosis=morphea"

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from storyhub.extensions import db
 from storyhub.models import Story
 from storyhub.services.submissions import SubmissionReceipt
-from tests.conftest import csrf_token, hidden_value, manage_token, story_form_data
+from tests.plugins.forms import csrf_token, hidden_value, manage_token, story_form_data
 
 
 def test_each_receipt_carries_its_own_link_and_equals_the_template(
