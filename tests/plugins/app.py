@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -144,3 +145,51 @@ def live_server(app: Flask) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
+
+
+REDIS_URL = os.environ.get("STORYHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def more_apps(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    """Make more apps on this test's database, as more workers or machines would be: each with
+    its own instance folder and `overrides`, built from `config` (a Config class) when given.
+    `prepare` creates the tables and loads the demo set with the first app."""
+    made: list[Flask] = []
+
+    def make(config: type | None = None, *, prepare: bool = True, **overrides: Any) -> Flask:
+        settings = {
+            "TESTING": True,
+            "SECRET_KEY": "more-apps-" + uuid.uuid4().hex,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            "INSTANCE_PATH": str(tmp_path / "instance"),  # one machine: its workers share it
+            "REIDENTIFICATION_COUNTRY_STORIES": 0,
+            "IDENTIFIER_CHECK": False,  # the usual test story holds a link
+            **overrides,
+        }
+        app = create_app(type("Configured", (config,), settings) if config else settings)
+        if prepare:
+            from storyhub.services.tools.demo import load_demo
+
+            with app.app_context():
+                db.create_all()
+                if not made:
+                    load_demo()
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

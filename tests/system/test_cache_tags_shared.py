@@ -4,9 +4,7 @@ page made while a change commits is not kept."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,45 +12,18 @@ import redis
 import sqlalchemy as sa
 from flask import Flask
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.services import cache_tags
 from storyhub.services.tools.demo import load_demo
-
-REDIS_URL = os.environ.get("STORYHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
+from tests.plugins.app import REDIS_URL, redis_available
 
 
 @pytest.fixture
-def workers(database_url: str, tmp_path: Any) -> Iterator[Any]:
-    made: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        worker = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "tags-" + uuid.uuid4().hex,
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "RATELIMIT_ENABLED": False,
-                "SERVER_NAME": None,
-                "INSTANCE_PATH": str(tmp_path / "instance"),
-                **overrides,
-            }
-        )
-        made.append(worker)
-        return worker
-
-    yield make
-    for worker in made:
-        with worker.app_context():
-            db.engine.dispose()
+def workers(more_apps: Any) -> Any:
+    """Workers of one machine (one instance folder) unless told otherwise; each test makes
+    its own tables and demo set."""
+    return lambda **overrides: more_apps(prepare=False, SERVER_NAME=None, **overrides)
 
 
 def _withdraw_diffuse_story(worker: Flask) -> None:
@@ -86,7 +57,7 @@ def test_a_change_in_one_worker_is_precise_in_another(workers):
     _check_precise_across_workers(workers)
 
 
-@pytest.mark.skipif(not _redis_available(), reason="no Redis at STORYHUB_TEST_REDIS_URL")
+@pytest.mark.skipif(not redis_available(), reason="no Redis at STORYHUB_TEST_REDIS_URL")
 def test_a_change_in_one_worker_is_precise_in_another_through_redis(workers, tmp_path):
     prefix = f"test-h18-{uuid.uuid4().hex}:"
     try:

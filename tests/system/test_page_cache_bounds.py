@@ -4,67 +4,23 @@ store is bounded, and a hit is dated once, by the server."""
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 from flask import Flask
 
-from storyhub import create_app
-from storyhub.extensions import db
-from storyhub.services.tools.demo import load_demo
-
-REDIS_URL = os.environ.get("STORYHUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
-
-def _redis_available() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
-@pytest.fixture
-def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
-    made: list[Flask] = []
-
-    def make(**overrides: Any) -> Flask:
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "bounds-" + uuid.uuid4().hex,
-                "SQLALCHEMY_DATABASE_URI": database_url,
-                "RATELIMIT_ENABLED": False,
-                "INSTANCE_PATH": str(tmp_path / "instance"),
-                **overrides,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            if not made:
-                load_demo()
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+from tests.plugins.app import REDIS_URL, redis_available
 
 
 def _pools(app: Flask) -> dict[str, int]:
     return {name: len(pool) for name, pool in app.extensions["storyhub-page-pools"].items()}
 
 
-def test_junk_query_strings_neither_evict_nor_grow(make_app):
+def test_junk_query_strings_neither_evict_nor_grow(more_apps):
     """Issue 12: 2,000 junk query strings evicted the home page from a cache of 2,000 pages.
     Here the bound is 50 and 200 junk queries come (the same proportion, quicker to run)."""
-    app = make_app(PAGE_CACHE_MAX_PAGES=50, PAGE_CACHE_MAX_QUERY_PAGES=50)
+    app = more_apps(PAGE_CACHE_MAX_PAGES=50, PAGE_CACHE_MAX_QUERY_PAGES=50)
     client = app.test_client()
     assert client.get("/").headers["X-Cache"] == "miss"
     assert client.get("/").headers["X-Cache"] == "hit"
@@ -77,8 +33,8 @@ def test_junk_query_strings_neither_evict_nor_grow(make_app):
     assert home.headers["X-Cache"] == "hit"
 
 
-def test_unread_parameters_beside_read_ones_are_not_stored(make_app):
-    app = make_app()
+def test_unread_parameters_beside_read_ones_are_not_stored(more_apps):
+    app = more_apps()
     client = app.test_client()
     for _ in range(2):
         junk = client.get("/stories/?language=en&junk=1")
@@ -95,8 +51,8 @@ def test_unread_parameters_beside_read_ones_are_not_stored(make_app):
     assert _pools(app)["query"] == 1
 
 
-def test_endless_searches_cannot_push_out_other_pages(make_app):
-    app = make_app(PAGE_CACHE_MAX_QUERY_PAGES=20, PAGE_CACHE_MAX_PAGES=20)
+def test_endless_searches_cannot_push_out_other_pages(more_apps):
+    app = more_apps(PAGE_CACHE_MAX_QUERY_PAGES=20, PAGE_CACHE_MAX_PAGES=20)
     client = app.test_client()
     for path in ("/", "/topics/calcinosis", "/diagnoses/"):
         client.get(path)
@@ -107,8 +63,8 @@ def test_endless_searches_cannot_push_out_other_pages(make_app):
         assert client.get(path).headers["X-Cache"] == "hit", path
 
 
-def test_memory_pool_drops_least_recently_used_first(make_app):
-    app = make_app(PAGE_CACHE_MAX_PAGES=3)
+def test_memory_pool_drops_least_recently_used_first(more_apps):
+    app = more_apps(PAGE_CACHE_MAX_PAGES=3)
     client = app.test_client()
     client.get("/")
     client.get("/topics/")
@@ -120,12 +76,12 @@ def test_memory_pool_drops_least_recently_used_first(make_app):
     assert client.get("/topics/").headers["X-Cache"] == "miss"
 
 
-@pytest.mark.skipif(not _redis_available(), reason="no Redis at STORYHUB_TEST_REDIS_URL")
-def test_redis_store_is_bounded_and_keeps_recently_used_pages(make_app):
+@pytest.mark.skipif(not redis_available(), reason="no Redis at STORYHUB_TEST_REDIS_URL")
+def test_redis_store_is_bounded_and_keeps_recently_used_pages(more_apps):
     prefix = f"test-h12a-{uuid.uuid4().hex}:"
     client_redis = redis.Redis.from_url(REDIS_URL)
     try:
-        app = make_app(
+        app = more_apps(
             REDIS_URL=REDIS_URL,
             PAGE_CACHE_KEY_PREFIX=prefix,
             PAGE_CACHE_MAX_PAGES=4,
@@ -155,11 +111,11 @@ def test_redis_store_is_bounded_and_keeps_recently_used_pages(make_app):
             client_redis.delete(*keys)
 
 
-def test_a_hit_carries_no_date_of_its_own(make_app):
+def test_a_hit_carries_no_date_of_its_own(more_apps):
     """The server dates each response (gunicorn always adds Date): the app adds none, so a
     hit is not dated twice, nor with the time it was stored (tests/system/test_proxy_trust.py checks
     the same through gunicorn)."""
-    app = make_app()
+    app = more_apps()
     client = app.test_client()
     miss = client.get("/topics/calcinosis")
     hit = client.get("/topics/calcinosis")

@@ -7,16 +7,10 @@ import re
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from flask import Flask
 
 from config import ProductionConfig
-from storyhub import create_app
-from storyhub.extensions import db
 from tests.plugins.forms import csrf_token, story_form_data
 from tests.plugins.paths import REPO_ROOT
 
@@ -34,41 +28,6 @@ SPOOFED = {
     "X-Original-URL": "/evil",
     "X-Rewrite-URL": "/evil",
 }
-
-
-@pytest.fixture
-def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
-    made: list[Flask] = []
-
-    def make(config: type | None = None, **overrides: Any) -> Flask:
-        settings = {
-            "TESTING": True,
-            "SECRET_KEY": "proxy-trust-" + uuid.uuid4().hex,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
-            "INSTANCE_PATH": str(tmp_path / f"instance{len(made)}"),
-            "REIDENTIFICATION_COUNTRY_STORIES": 0,
-            "IDENTIFIER_CHECK": False,  # the usual test story holds a link
-            **overrides,
-        }
-        if config is not None:
-            app = create_app(type("Configured", (config,), settings))
-        else:
-            app = create_app(settings)
-        with app.app_context():
-            db.create_all()
-            from storyhub.services.tools.demo import load_demo
-
-            if not made:
-                load_demo()
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
 
 
 def _links(html: str) -> set[str]:
@@ -103,8 +62,8 @@ def test_proxy_hops_default_one_in_production_zero_otherwise():
 
 
 @pytest.mark.parametrize("hops", [0, 1, 2])
-def test_wrong_host_is_refused_in_production(make_app, hops):
-    app = make_app(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=hops)
+def test_wrong_host_is_refused_in_production(more_apps, hops):
+    app = more_apps(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=hops)
     client = app.test_client()
     assert client.get("/", base_url="https://evil.example").status_code == 400
     assert client.get("/feeds/stories.atom", base_url="http://evil.example").status_code == 400
@@ -122,8 +81,8 @@ def test_wrong_host_is_refused_in_production(make_app, hops):
 
 
 @pytest.mark.parametrize("hops", [0, 1])
-def test_spoofed_routing_headers_change_no_link(make_app, hops):
-    app = make_app(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=hops)
+def test_spoofed_routing_headers_change_no_link(more_apps, hops):
+    app = more_apps(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=hops)
     client = app.test_client()
     clean = client.get("/topics/calcinosis", headers={"Host": "stories.example.org"})
     headers = {**SPOOFED, "Host": "stories.example.org", "SCRIPT_NAME": "/evil"}
@@ -145,9 +104,9 @@ def test_spoofed_routing_headers_change_no_link(make_app, hops):
     assert "https://stories.example.org/feeds/stories.atom" in feed.get_data(as_text=True)
 
 
-def test_spoofed_headers_cannot_poison_the_page_cache(make_app):
+def test_spoofed_headers_cannot_poison_the_page_cache(more_apps):
     """A page rendered for spoofed headers is never served to anyone else, and vice versa."""
-    app = make_app(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=1)
+    app = more_apps(ProductionConfig, PUBLIC_URL="https://stories.example.org", PROXY_HOPS=1)
     attacker = app.test_client()
     poisoned = {
         "Host": "stories.example.org",
@@ -165,9 +124,9 @@ def test_spoofed_headers_cannot_poison_the_page_cache(make_app):
     assert "/evil" not in html and "http://" not in html.split("<body", 1)[1].split("nofollow")[0]
 
 
-def test_without_public_url_the_cache_keys_on_the_prefix_and_host(make_app):
+def test_without_public_url_the_cache_keys_on_the_prefix_and_host(more_apps):
     """Development: links follow the request, so the cache key holds everything they use."""
-    app = make_app(PROXY_HOPS=0)
+    app = more_apps(PROXY_HOPS=0)
     client = app.test_client()
     client.get("/topics/calcinosis", environ_overrides={"SCRIPT_NAME": "/evil"})
     plain = client.get("/topics/calcinosis")
@@ -179,8 +138,8 @@ def test_without_public_url_the_cache_keys_on_the_prefix_and_host(make_app):
 
 
 @pytest.mark.parametrize("hops", [0, 1])
-def test_rate_limit_keys_on_the_real_client_address(make_app, hops):
-    app = make_app(
+def test_rate_limit_keys_on_the_real_client_address(more_apps, hops):
+    app = more_apps(
         PROXY_HOPS=hops,
         RATELIMIT_ENABLED=True,
         RATELIMIT_STORAGE_URI="memory://",
