@@ -122,6 +122,9 @@ def test_phone_language_menu_works_by_keyboard(
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
         expect(page.locator("html")).to_have_attribute("lang", "es")
+        # Until the stylesheet has loaded both "Share" links count as visible (the phone's and
+        # the wide header's), and a locator matching two fails at once instead of waiting.
+        page.wait_for_load_state("load")
         expect(header.get_by_role("link", name="Comparta su historia")).to_be_visible()
     finally:
         context.close()
