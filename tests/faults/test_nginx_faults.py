@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import itertools
 import os
 import re
 import signal
@@ -119,22 +120,42 @@ def test_killed_worker_under_nginx_gives_the_retry_page_and_loses_nothing(tmp_pa
         assert master
         base = f"http://127.0.0.1:{port}"
         stop = threading.Event()
+        results: list[tuple[str, str | None]] = []
+        numbers = itertools.count()
+
+        def answered_at_least(count: int) -> bool:
+            while len(results) < count:
+                if stop.wait(0.05):
+                    return False
+            return True
 
         def killer() -> None:
-            # Kill a busy worker three times, a few seconds apart, while submissions come.
+            # Kill a busy worker three times while submissions keep coming: each time after a
+            # few more have been answered (not after a fixed time: how fast submissions go
+            # must not decide whether a request is in flight), then let a few more finish.
             for _ in range(3):
-                if stop.wait(2.5):
+                if not answered_at_least(len(results) + 10):
                     return
                 workers = subprocess.run(["pgrep", "-P", master.group(1)], capture_output=True,
                                          text=True).stdout.split()  # fmt: skip
                 if workers:
                     os.kill(int(workers[0]), signal.SIGKILL)
+            answered_at_least(len(results) + 10)
+            stop.set()
+
+        def submitter() -> None:
+            while not stop.is_set():
+                number = next(numbers)
+                if number >= 3000:  # a bound, should the killer never finish
+                    return
+                results.append(_submit(base, number))
 
         thread = threading.Thread(target=killer, daemon=True)
+        thread.start()
         with ThreadPoolExecutor(max_workers=6) as pool:
-            thread.start()
-            results = list(pool.map(lambda n: _submit(base, n), range(90)))
-            stop.set()
+            for future in [pool.submit(submitter) for _ in range(6)]:
+                future.result()
+        stop.set()
         thread.join()
     finally:
         stack.send_signal(signal.SIGTERM)
