@@ -12,15 +12,7 @@ import pytest
 
 from storyhub.services import search
 from tests.plugins.submission import decide, story_id
-
-GIULIA_IT = "I sassolini sotto la pelle"
-GIULIA_EN = "The little stones under my skin"
-MARCO = "Diciotto mesi per dare un nome alle cose"
-ER = "Mia madre e i guanti di lana"
-SARAH = "Learning to live with winter"
-SARAH_UPDATE = "(Update) Six months on, and a kinder winter"
-JAMES = "What I learned in the waiting room"
-LUCIA = "Mis codos, mis dedos y mi paciencia"
+from tests.search_queries import ER, GIULIA_EN, GIULIA_IT, JAMES, LUCIA, MARCO, SARAH, SARAH_UPDATE
 
 RAYNAUD = {GIULIA_IT, GIULIA_EN, ER, SARAH, SARAH_UPDATE, LUCIA}
 SSC = {GIULIA_IT, GIULIA_EN, MARCO, ER, SARAH, SARAH_UPDATE, JAMES}
