@@ -12,9 +12,7 @@ MESSAGES: wording.Messages = {
     # The form refuses an unknown choice first, in these words; the service's check is a
     # backstop for other callers.
     "arrival_unknown": _l("Please choose how the story reached you."),
-    # Still English, as when the service held it: it has no Italian or Spanish yet, and an
-    # untranslated msgid would fail tests/test_i18n.py until translators add it.
-    "consent_note_required": (
+    "consent_note_required": _l(
         "Without an e-mail address the author cannot confirm online: write how they agreed "
         "to publication (for example “read back on the phone on 3 May; she agreed”)."
     ),
