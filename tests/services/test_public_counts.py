@@ -77,9 +77,7 @@ def test_an_original_takes_its_translations_with_it(app, make_story):
         assert _kept() == _full()
 
 
-def test_moving_a_diagnosis_in_the_tree_moves_its_ancestors_counts(
-    app, make_diagnosis, make_story
-):
+def test_moving_a_diagnosis_in_the_tree_moves_its_ancestors_counts(app, make_diagnosis, make_story):
     first = make_diagnosis("first-parent", "First")
     second = make_diagnosis("second-parent", "Second")
     make_diagnosis("leaf", "Leaf", parent="first-parent")
