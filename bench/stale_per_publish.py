@@ -115,6 +115,7 @@ def main() -> None:
         kinds: dict[str, int] = {}
         for path in misses:
             kind = re.sub(r"[/?].*", "", path.lstrip("/")) or "home"
+            kind = "story pages" if re.match(r"/stories/\d", path) else kind
             kinds[kind] = kinds.get(kind, 0) + 1
         stale_counts.append(len(misses))
         print(f"publish ({what}): {len(misses)} of {len(cached)} stale "
