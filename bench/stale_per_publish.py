@@ -92,12 +92,11 @@ def main() -> None:
                       "PAGE_CACHE_MAX_QUERY_PAGES": 100_000})  # fmt: skip
     with app.app_context():
         db.create_all()
-        from storyhub.services.demo import load_demo
-
-        from storyhub.services import synthetic
+        from storyhub.services.tools.demo import load_demo
+        from storyhub.services.tools.synthetic import generate_stories
 
         load_demo()
-        synthetic.generate_stories(args.stories)
+        generate_stories(args.stories)
         ids = list(db.session.scalars(sa.select(Story.id).where(
             Story.status == StoryStatus.PUBLISHED, Story.translation_of_id.is_(None),
             Story.update_of_id.is_(None))))  # fmt: skip
@@ -116,6 +115,7 @@ def main() -> None:
         kinds: dict[str, int] = {}
         for path in misses:
             kind = re.sub(r"[/?].*", "", path.lstrip("/")) or "home"
+            kind = "story pages" if re.match(r"/stories/\d", path) else kind
             kinds[kind] = kinds.get(kind, 0) + 1
         stale_counts.append(len(misses))
         print(f"publish ({what}): {len(misses)} of {len(cached)} stale "
