@@ -1,7 +1,7 @@
 """public_counts: the counts behind menus and headings, kept in each change's transaction
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 23:20:00
 
 `public_counts` (kind, key, n): public stories per language, country, topic, diagnosis (its
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -108,8 +108,16 @@ def _keeper(statements: list[tuple[str, object]]):  # type: ignore[no-untyped-de
 def test_no_public_url_reads_every_story(app, demo):
     with app.app_context():
         generate_stories(200, seed=5)
+        story_id = db.session.scalar(
+            sa.select(sa.func.max(Story.id)).where(catalog.is_public(), catalog.is_original())
+        )
+    story_urls = [
+        f"/stories/{story_id}",
+        f"/stories/{story_id}/like",
+        f"/api/v1/stories/{story_id}",
+    ]
     client = app.test_client()
-    for url in PUBLIC_URLS:
+    for url in [*PUBLIC_URLS, *story_urls]:
         statements: list[tuple[str, object]] = []
         keep = _keeper(statements)
 
