@@ -147,6 +147,23 @@ def publish_old_story_into_a_shared_diagnosis() -> None:
     _publish(story)
 
 
+def publish_new_story_at_once() -> None:
+    """A story that arrives published (as a bulk import would make it), in a language and a
+    country the filter menus list already."""
+    story = Story(
+        title="Warm water in the morning",
+        body_text="Warm water helps.",
+        body_html="<p>Warm water helps.</p>",
+        excerpt="Warm water helps.",
+        author_name="P.",
+        country="GB",
+        language="en",
+        diagnoses=[db.session.scalar(sa.select(Diagnosis).filter_by(slug="morphea"))],
+    )
+    db.session.add(story)
+    _publish(story)
+
+
 def withdraw_a_related_story() -> None:
     _story(3).status = StoryStatus.WITHDRAWN  # shown in 4's related stories
 
@@ -241,6 +258,12 @@ CHANGES: dict[str, tuple[Callable[[], None], list[str], list[str]]] = {
         publish_old_story_into_a_shared_diagnosis,
         ["story:7", "/diagnoses/raynauds-phenomenon"],
         ["story:2", "/diagnoses/diffuse-cutaneous-ssc", "/topics/diagnosis-journey", *STATIC],
+    ),
+    "a story arriving published": (
+        publish_new_story_at_once,
+        ["/", "/diagnoses/morphea", "/stories/?language=en"],
+        ["/stories/?country=AR", "/stories/?topic=calcinosis&language=it", "story:2", "story:7",
+         *STATIC],
     ),
     "a story shown in related lists withdrawn": (
         withdraw_a_related_story,
