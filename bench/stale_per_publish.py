@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--publishes", type=int, default=5)
     parser.add_argument("--story-pages", type=int, default=600)
+    parser.add_argument("--verbose", action="store_true", help="list the stale URLs")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="storyhub-stale-"))
     app = create_app({"SECRET_KEY": "s" * 40, "SQLALCHEMY_DATABASE_URI":
@@ -118,6 +119,8 @@ def main() -> None:
             kind = "story pages" if re.match(r"/stories/\d", path) else kind
             kinds[kind] = kinds.get(kind, 0) + 1
         stale_counts.append(len(misses))
+        if args.verbose:
+            print("\n".join(f"  {path}" for path in misses))
         print(f"publish ({what}): {len(misses)} of {len(cached)} stale "
               f"({len(misses) / len(cached):.1%}) {kinds} "
               f"[{time.perf_counter() - started:.1f} s]", flush=True)  # fmt: skip

@@ -209,9 +209,10 @@ def _facets_move(obj: Story, new: bool, deleted: bool) -> bool:
     attrs = sa.inspect(obj).attrs
     if deleted or StoryStatus.PUBLISHED in (attrs.status.history.deleted or ()):
         return True
-    if attrs.allow_translation.history.has_changes():
+    # A new story's attributes all read as changed: it arrives (below), nothing moved.
+    if not new and attrs.allow_translation.history.has_changes():
         return True
-    if attrs.language.history.has_changes() or attrs.country.history.has_changes():
+    if not new and (attrs.language.history.has_changes() or attrs.country.history.has_changes()):
         return True
     if not (new or attrs.status.history.has_changes()):
         return False  # an edit of a public story: still there, in the same language

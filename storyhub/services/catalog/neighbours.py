@@ -137,12 +137,12 @@ def later_neighbours(story_id: int, diagnosis_ids: Sequence[int]) -> set[int]:
     return set(_read(story_id, diagnosis_ids, 0, window_size()))
 
 
-def nearest_first(story_id: int, source: Any = STORIES.c.id) -> sa.ColumnElement[int]:
+def nearest_first(story_id: int, source: Any = STORIES.c.id) -> tuple[Any, Any]:
     """Order: the nearest earlier story first, then (for the first stories of a diagnosis)
     the nearest later one."""
-    return sa.case(
-        (source < story_id, story_id - source),
-        else_=source - story_id + 2**31,
+    return (
+        sa.case((source < story_id, 0), else_=1),
+        sa.func.abs(source - story_id),
     )
 
 

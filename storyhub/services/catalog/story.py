@@ -70,7 +70,7 @@ def related_teasers(
     rows = db.session.execute(
         sa.select(*TEASER_COLUMNS)
         .where(STORIES.c.id.in_(ids), is_public(by_key=True))
-        .order_by(shared_count(diagnosis_ids).desc(), nearest_first(story_id))
+        .order_by(shared_count(diagnosis_ids).desc(), *nearest_first(story_id))
         .limit(limit)
     )
     return teasers(list(rows), with_translations=False)
@@ -103,7 +103,7 @@ def stories_like(story: Story, language: str, limit: int = LIKE_SHOWN) -> Storie
     source_id = sa.func.coalesce(STORIES.c.translation_of_id, STORIES.c.id)
     order = (
         shared_count(diagnosis_ids, source_id).desc(),
-        nearest_first(original.id, source_id),
+        *nearest_first(original.id, source_id),
         STORIES.c.id,
     )
     readable = list(
@@ -112,7 +112,9 @@ def stories_like(story: Story, language: str, limit: int = LIKE_SHOWN) -> Storie
             .where(
                 sa.or_(STORIES.c.id.in_(ids), STORIES.c.translation_of_id.in_(ids)),
                 is_public(by_key=True),
-                STORIES.c.update_of_id.is_(None),
+                # Not an update, written so that no index serves it: SQLite would otherwise
+                # walk every original (update_of_id IS NULL) instead of these few ids.
+                sa.func.coalesce(STORIES.c.update_of_id, 0) == 0,
                 in_language,
             )
             .order_by(*order)

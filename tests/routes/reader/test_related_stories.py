@@ -22,7 +22,9 @@ def _page(client: FlaskClient, story_id: int) -> tuple[list[int], str | None]:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     section = re.search(r'<section class="related".*?</section>', html, re.S)
-    ids = [int(n) for n in re.findall(r'href="/stories/(\d+)-', section.group(0))] if section else []
+    ids = (
+        [int(n) for n in re.findall(r'href="/stories/(\d+)-', section.group(0))] if section else []
+    )
     return list(dict.fromkeys(ids)), response.headers.get("X-Cache")
 
 
@@ -77,9 +79,7 @@ def test_a_withdrawn_story_leaves_the_lists_that_showed_it(app, client, make_sto
     assert related == stories[-3::-1][:5] and stories[-2] not in related and cache == "miss"
 
 
-def test_a_story_approved_late_enters_the_lists_of_the_stories_after_it(
-    app, client, make_story
-):
+def test_a_story_approved_late_enters_the_lists_of_the_stories_after_it(app, client, make_story):
     early = [make_story(title=f"Early {n}", diagnoses=[A]) for n in range(5)]
     waiting = make_story(title="Waited a long time", diagnoses=[A], status="pending")
     after = make_story(title="Published meanwhile", diagnoses=[A])
