@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/profile_page.py --stories 100000 /topics/calcinosis
     .venv/bin/python bench/profile_page.py --latency 500 --database /tmp/1m/bench.sqlite3 /topics/x
+    .venv/bin/python bench/profile_page.py --latency 20 --database /tmp/1m/bench.sqlite3 / /topics/x
+
+With --latency, each path in turn in one process: the first request right after a change to
+public content (everything kept per publish generation made again), then N uncached ones.
 
 Builds a SQLite database with the demo and N synthetic stories (kept in /tmp between runs with
 the same N), renders the page a few times to warm up, then profiles repeated renders with
@@ -30,7 +34,10 @@ from storyhub.services.tools.synthetic import generate_stories  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("path", nargs="?", default="/topics/calcinosis")
+    parser.add_argument(
+        "paths", nargs="*", default=["/topics/calcinosis"], metavar="path",
+        help="profiled: the first; with --latency: each in turn, in this one process",
+    )  # fmt: skip
     parser.add_argument("--stories", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument(
@@ -54,16 +61,18 @@ def main() -> None:
             load_demo()
             generate_stories(args.stories)
     client = app.test_client()
-    for n in range(3):
-        assert client.get(f"{args.path}?warm={n}").status_code == 200
     if args.latency:
-        print_latency(client, args.path, args.latency)
+        for path in args.paths:
+            print_latency(client, path, args.latency)
         return
+    args.path = args.paths[0]
+    for n in range(3):
+        assert client.get(_vary(args.path, "warm", n)).status_code == 200
     started = time.perf_counter()
     profile = cProfile.Profile()
     profile.enable()
     for n in range(args.repeat):
-        client.get(f"{args.path}?n={n}")
+        client.get(_vary(args.path, "n", n))
     profile.disable()
     per_request = (time.perf_counter() - started) / args.repeat * 1000
     out = io.StringIO()
@@ -83,15 +92,34 @@ def main() -> None:
         print(f"  {name}: {seconds / args.repeat * 1000:.1f} ms per request")
 
 
+def _vary(path: str, name: str, n: int) -> str:
+    """The path with one more query parameter: a URL no cache has seen."""
+    return f"{path}{'&' if '?' in path else '?'}{name}={n}"
+
+
 def print_latency(client: object, path: str, count: int) -> None:
+    """The first request right after a change to public content (a new publish generation:
+    whatever is kept per generation is made again), then `count` uncached requests."""
+    from storyhub import cache_versions
+
+    client.get(_vary(path, "warm", 0))  # type: ignore[attr-defined]  (templates compiled)
+    with client.application.app_context():  # type: ignore[attr-defined]
+        cache_versions.invalidate()
+    started = time.perf_counter()
+    status = client.get(_vary(path, "first", 0)).status_code  # type: ignore[attr-defined]
+    first = (time.perf_counter() - started) * 1000
     times = []
     for n in range(count):
         started = time.perf_counter()
-        client.get(f"{path}?n={n}")  # type: ignore[attr-defined]
+        client.get(_vary(path, "n", n))  # type: ignore[attr-defined]
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
-    print(f"{path}: p50 {p50:.2f} ms, p95 {p95:.2f} ms over {count} uncached requests")
+    print(
+        f"{path}: {status}, first after a change {first:.0f} ms; p50 {p50:.2f} ms, "
+        f"p95 {p95:.2f} ms over {count} uncached requests",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

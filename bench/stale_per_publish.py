@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--publishes", type=int, default=5)
     parser.add_argument("--story-pages", type=int, default=600)
+    parser.add_argument("--verbose", action="store_true", help="list the stale URLs")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="storyhub-stale-"))
     app = create_app({"SECRET_KEY": "s" * 40, "SQLALCHEMY_DATABASE_URI":
@@ -92,12 +93,11 @@ def main() -> None:
                       "PAGE_CACHE_MAX_QUERY_PAGES": 100_000})  # fmt: skip
     with app.app_context():
         db.create_all()
-        from storyhub.services.demo import load_demo
-
-        from storyhub.services import synthetic
+        from storyhub.services.tools.demo import load_demo
+        from storyhub.services.tools.synthetic import generate_stories
 
         load_demo()
-        synthetic.generate_stories(args.stories)
+        generate_stories(args.stories)
         ids = list(db.session.scalars(sa.select(Story.id).where(
             Story.status == StoryStatus.PUBLISHED, Story.translation_of_id.is_(None),
             Story.update_of_id.is_(None))))  # fmt: skip
@@ -116,8 +116,11 @@ def main() -> None:
         kinds: dict[str, int] = {}
         for path in misses:
             kind = re.sub(r"[/?].*", "", path.lstrip("/")) or "home"
+            kind = "story pages" if re.match(r"/stories/\d", path) else kind
             kinds[kind] = kinds.get(kind, 0) + 1
         stale_counts.append(len(misses))
+        if args.verbose:
+            print("\n".join(f"  {path}" for path in misses))
         print(f"publish ({what}): {len(misses)} of {len(cached)} stale "
               f"({len(misses) / len(cached):.1%}) {kinds} "
               f"[{time.perf_counter() - started:.1f} s]", flush=True)  # fmt: skip

@@ -82,7 +82,7 @@ def story(story_id: int) -> Any:
     if found.update_of_id:
         # On the site an update lives on its original's page; as JSON it stands on its own.
         return jsonify(schema.story_summary(found) | {"body_html": found.body_html})
-    return jsonify(schema.story_detail(catalog.story_page(found)))
+    return jsonify(schema.story_detail(catalog.story_page(found, with_related=False)))
 
 
 @bp.route("/diagnoses")

@@ -7,6 +7,7 @@ from storyhub.models.consent import Consent, ConsentPurpose, Helpline
 from storyhub.models.moderation import SENT_BACK, RejectReason, ReviewMarker, StoryRevision
 from storyhub.models.outbox import LinkRequest, OutboxMessage
 from storyhub.models.people import Submitter, User, UserRole
+from storyhub.models.public_counts import PublicCount
 from storyhub.models.story import (
     Relation,
     Story,
@@ -27,6 +28,7 @@ __all__ = [
     "LinkRequest",
     "ModerationEvent",
     "OutboxMessage",
+    "PublicCount",
     "RejectReason",
     "Relation",
     "ReviewMarker",

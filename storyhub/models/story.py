@@ -50,7 +50,10 @@ story_diagnoses = sa.Table(
     db.metadata,
     sa.Column("story_id", sa.ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("diagnosis_id", sa.ForeignKey("diagnoses.id", ondelete="CASCADE"), primary_key=True),
-    sa.Index("ix_story_diagnoses_diagnosis_id", "diagnosis_id"),
+    # With the story: a story's neighbours under a diagnosis (the nearest earlier stories,
+    # services/catalog/story.py) are a walk of this index from the story's id, whatever the
+    # size of the diagnosis.
+    sa.Index("ix_story_diagnoses_diagnosis_id_story_id", "diagnosis_id", "story_id"),
 )
 
 story_topics = sa.Table(

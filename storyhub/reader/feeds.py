@@ -125,7 +125,12 @@ def sitemap_pages() -> Any:
 def sitemap_stories(block: int) -> Any:
     if block >= catalog.sitemap_blocks():
         abort(404)
-    body = render_template("reader/sitemap.xml", sitemap=catalog.sitemap_stories(block))
+    # Ten thousand story URLs differ only in id and slug: the rest is built once, not per URL.
+    sample = external_url(".story", story_id=1, slug="s", lang=None)
+    assert sample.endswith("/1-s"), sample
+    body = render_template(
+        "reader/sitemap.xml", sitemap=catalog.sitemap_stories(block), story_base=sample[:-3]
+    )
     return Response(body, mimetype="application/xml")
 
 

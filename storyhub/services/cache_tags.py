@@ -7,8 +7,14 @@ tags moved on is a miss). Correctness comes first: a page lists every tag whose 
 alter it, and an endpoint not in the table below gets the coarse STORIES tag, which every
 change to public stories bumps.
 
-Story pages show their family (translations, updates) and the "related" stories filed
-directly under the same diagnoses; topic, diagnosis and language pages list the stories with
+Story pages (and "stories like" pages) show their family (translations, updates) and stories
+chosen among their *neighbours* (catalog/neighbours.py: under each diagnosis, the nearest
+earlier public originals). A change to a story makes stale its own page and those of the
+stories whose neighbours hold it, at most catalog.NEIGHBOURS per diagnosis (their `story:`
+tags): a publish of a new story, whose id is above every other, makes stale no other story's
+page. Only the pages of the first stories of a diagnosis, with too few earlier neighbours,
+take later ones too and carry the diagnosis's `filed:` tag, which any change under it bumps;
+topic, diagnosis and language pages list the stories with
 that topic, diagnosis (or a sub-diagnosis) or language; listings with filters carry the tag of
 each filter, plus FACETS (their filter menu lists the languages and countries that have
 public stories); everything else that lists stories across the site (home, indexes with
@@ -72,8 +78,8 @@ def page_tags(
     view_args = view_args or {}
     if endpoint in _STATIC:
         return frozenset({ALL})
-    if endpoint in ("reader.story", "reader.stories_like", "api.story"):
-        return frozenset({ALL, *_story_page_tags(int(view_args["story_id"]))})
+    if endpoint in _STORY_PAGES:
+        return frozenset({ALL, *_story_page_tags(endpoint, int(view_args["story_id"]))})
     if endpoint in ("reader.topic", "reader.topic_feed"):
         return frozenset({ALL, topic(view_args["slug"])})
     if endpoint in ("reader.diagnosis", "reader.diagnosis_feed"):
@@ -96,10 +102,25 @@ def _filter_tags(args: Mapping[str, str]) -> list[str]:
     return [made[name](args[name].strip()) for name in _FILTERS if args.get(name, "").strip()]
 
 
-def _story_page_tags(story_id: int) -> set[str]:
-    """A story page shows its family (tagged by the original) and the stories filed directly
-    under the original's diagnoses. One query: the original's id and diagnoses."""
+def _related_shown(endpoint: str) -> int:
+    """How many stories related by diagnosis the page at `endpoint` shows (0: none)."""
+    from storyhub.services.catalog import story as story_page
+
+    shown = {"reader.story": story_page.RELATED_SHOWN, "reader.stories_like": story_page.LIKE_SHOWN}
+    return shown.get(endpoint, 0)
+
+
+_STORY_PAGES = frozenset({"reader.story", "reader.stories_like", "api.story"})
+
+
+def _story_page_tags(endpoint: str, story_id: int) -> set[str]:
+    """A story page shows its family (tagged by the original) and stories chosen among the
+    original's neighbours: a change to one of them bumps this page's `story:` tag. A page of
+    one of the first stories of a diagnosis, which takes later stories too, also carries the
+    `filed:` tag of each of the original's diagnoses. Two queries: the original's id and
+    diagnoses, and (pages with related stories) whether it has enough earlier neighbours."""
     from storyhub.extensions import db
+    from storyhub.services.catalog.neighbours import fills_from_later
 
     source = sa.func.coalesce(Story.translation_of_id, Story.update_of_id, Story.id)
     rows = db.session.execute(
@@ -108,11 +129,11 @@ def _story_page_tags(story_id: int) -> set[str]:
         .outerjoin(story_diagnoses, story_diagnoses.c.story_id == source)
         .where(Story.id == story_id)
     ).all()
-    tags = {story(story_id)}
-    for original_id, diagnosis_id in rows:
-        tags.add(story(original_id))
-        if diagnosis_id is not None:
-            tags.add(filed(diagnosis_id))
+    tags = {story(story_id)} | {story(original_id) for original_id, _ in rows}
+    diagnosis_ids = [diagnosis_id for _, diagnosis_id in rows if diagnosis_id is not None]
+    shown = _related_shown(endpoint)
+    if rows and shown and fills_from_later(rows[0][0], diagnosis_ids, shown):
+        tags |= {filed(diagnosis_id) for diagnosis_id in diagnosis_ids}
     return tags
 
 
@@ -148,6 +169,22 @@ def _diagnosis_tags(diagnoses: Iterable[Diagnosis]) -> set[str]:
     return tags
 
 
+def _neighbour_tags(obj: Story) -> set[str]:
+    """The pages of the stories whose neighbours hold this story's original (related stories
+    are originals; "stories like" pages also show their translations): under each of its
+    diagnoses before and after the change, the first NEIGHBOURS public originals after it. An
+    update shows on its own story's page only."""
+    from storyhub.services.catalog.neighbours import later_neighbours
+
+    if obj.update_of_id is not None or obj.update_of is not None:
+        return set()
+    original = obj.translation_of or obj
+    if original.id is None:  # new: its id will be above every other story's
+        return set()
+    diagnosis_ids = sorted({d.id for d in _values(original, "diagnoses") if d.id is not None})
+    return {story(i) for i in later_neighbours(original.id, diagnosis_ids)}
+
+
 def _dimension_tags(obj: Story) -> set[str]:
     tags = {language(v) for v in _values(obj, "language") if v}
     tags |= {country(v) for v in _values(obj, "country") if v}
@@ -172,9 +209,10 @@ def _facets_move(obj: Story, new: bool, deleted: bool) -> bool:
     attrs = sa.inspect(obj).attrs
     if deleted or StoryStatus.PUBLISHED in (attrs.status.history.deleted or ()):
         return True
-    if attrs.allow_translation.history.has_changes():
+    # A new story's attributes all read as changed: it arrives (below), nothing moved.
+    if not new and attrs.allow_translation.history.has_changes():
         return True
-    if attrs.language.history.has_changes() or attrs.country.history.has_changes():
+    if not new and (attrs.language.history.has_changes() or attrs.country.history.has_changes()):
         return True
     if not (new or attrs.status.history.has_changes()):
         return False  # an edit of a public story: still there, in the same language
@@ -208,6 +246,7 @@ def story_change_tags(obj: Story, new: bool, deleted: bool) -> set[str]:
     if _facets_move(obj, new, deleted):
         tags.add(FACETS)
     tags |= _dimension_tags(obj)
+    tags |= _neighbour_tags(obj)
     original = obj.translation_of or obj.update_of
     if original is not None:
         tags.add(story(original.id))

@@ -136,6 +136,38 @@ def publish_in_known_language_and_country() -> None:
     _publish(story)
 
 
+def publish_old_story_into_a_shared_diagnosis() -> None:
+    """Story 6 waited since before 7 was sent: published now, its lower id puts it among the
+    stories 7's related list is chosen from."""
+    story = _story(6)
+    story.diagnoses = [
+        db.session.scalar(sa.select(Diagnosis).filter_by(slug="raynauds-phenomenon"))
+    ]
+    db.session.commit()  # while pending: nothing public changes
+    _publish(story)
+
+
+def publish_new_story_at_once() -> None:
+    """A story that arrives published (as a bulk import would make it), in a language and a
+    country the filter menus list already."""
+    story = Story(
+        title="Warm water in the morning",
+        body_text="Warm water helps.",
+        body_html="<p>Warm water helps.</p>",
+        excerpt="Warm water helps.",
+        author_name="P.",
+        country="GB",
+        language="en",
+        diagnoses=[db.session.scalar(sa.select(Diagnosis).filter_by(slug="morphea"))],
+    )
+    db.session.add(story)
+    _publish(story)
+
+
+def withdraw_a_related_story() -> None:
+    _story(3).status = StoryStatus.WITHDRAWN  # shown in 4's related stories
+
+
 def edit() -> None:
     _story(4).title = "Learning to live with a long winter"
 
@@ -221,6 +253,22 @@ CHANGES: dict[str, tuple[Callable[[], None], list[str], list[str]]] = {
         ["/", "/diagnoses/morphea", "/stories/?language=en"],
         ["/topics/calcinosis", "/stories/?diagnosis=raynauds-phenomenon",
          "/stories/?country=AR", "/stories/?topic=calcinosis&language=it", "story:2", *STATIC],
+    ),
+    "an old story published into a shared diagnosis": (
+        publish_old_story_into_a_shared_diagnosis,
+        ["story:7", "/diagnoses/raynauds-phenomenon"],
+        ["story:2", "/diagnoses/diffuse-cutaneous-ssc", "/topics/diagnosis-journey", *STATIC],
+    ),
+    "a story arriving published": (
+        publish_new_story_at_once,
+        ["/", "/diagnoses/morphea", "/stories/?language=en"],
+        ["/stories/?country=AR", "/stories/?topic=calcinosis&language=it", "story:2", "story:7",
+         *STATIC],
+    ),
+    "a story shown in related lists withdrawn": (
+        withdraw_a_related_story,
+        ["story:4", "/diagnoses/raynauds-phenomenon"],
+        ["story:2", "/diagnoses/diffuse-cutaneous-ssc", "/languages/es", *STATIC],
     ),
     "edit": (
         edit,

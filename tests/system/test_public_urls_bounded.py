@@ -4,10 +4,12 @@ Timing pages at 100k stories takes minutes; the database's own plan says it at a
 SQLite (no statistics, so the plan depends only on the schema and the query) every statement
 a public URL runs per request is explained, and none may read the whole stories table (nor all
 its published rows) without a LIMIT: each walks an index or a key range and stops at its page.
-Counts over every public story (the language, country, topic and diagnosis menus with their
-numbers) are made once per publish generation (cache_versions.per_generation), not per request:
-each URL is requested once to fill those, then measured. The sitemap is also checked for its
-shape: blocks of ids, each with a fixed number of queries whatever the size.
+The counts in menus and headings are kept by each change (public_counts), so nothing is left to
+count when content changes: each URL is measured right after a change to published content
+(a new publish generation, where everything kept per generation is made again) and nothing it
+runs then may read every story either, nor every link of a diagnosis or topic to its stories.
+The sitemap is also checked for its shape: blocks of ids, each with a fixed number of queries
+whatever the size.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from storyhub import cache_versions
 from storyhub.extensions import db
 from storyhub.models import Story
 from storyhub.services import catalog
@@ -55,9 +58,11 @@ PUBLIC_URLS = [
 ]
 # Reading the table, or all of its published rows (the status index with nothing else to
 # narrow it), without a LIMIT to stop at.
+# Or every link to stories (all of them, or all of one diagnosis or topic).
 WHOLE_TABLE = re.compile(
     r"SCAN (stories|stories_\d+)\b|SEARCH (stories|stories_\d+) USING INDEX ix_stories_status_\w+ "
-    r"\(status=\?\)$"
+    r"\(status=\?\)$|SCAN story_(diagnoses|topics)\b|SEARCH story_(diagnoses|topics)\w* "
+    r"USING (COVERING )?INDEX ix_story_\w+_(diagnosis|topic)_id \((diagnosis|topic)_id[=>]"
 )
 
 
@@ -103,16 +108,25 @@ def _keeper(statements: list[tuple[str, object]]):  # type: ignore[no-untyped-de
 def test_no_public_url_reads_every_story(app, demo):
     with app.app_context():
         generate_stories(200, seed=5)
+        story_id = db.session.scalar(
+            sa.select(sa.func.max(Story.id)).where(catalog.is_public(), catalog.is_original())
+        )
+    story_urls = [
+        f"/stories/{story_id}",
+        f"/stories/{story_id}/like",
+        f"/api/v1/stories/{story_id}",
+    ]
     client = app.test_client()
-    for url in PUBLIC_URLS:
+    for url in [*PUBLIC_URLS, *story_urls]:
         statements: list[tuple[str, object]] = []
         keep = _keeper(statements)
 
-        # Once to fill what is kept per generation, then (a URL the page cache has not seen)
-        # what every request costs.
+        # Once, so the page cache has seen it; then, right after a change to public content
+        # (everything kept per generation made again), a URL the page cache has not seen.
         assert client.get(url, follow_redirects=True).status_code == 200, url
         probe = f"{url}{'&' if '?' in url else '?'}probe=1"
         with app.app_context():
+            cache_versions.invalidate()
             sa.event.listen(db.engine, "before_cursor_execute", keep)
             try:
                 response = client.get(probe, follow_redirects=True)

@@ -8,6 +8,7 @@ original is not. Nothing here touches submitters.
     counts      counts over published content, once per publish generation
     listings    filters, keyset cursors, pages of stories and their counts
     pages       headings, the diagnosis tree with counts, filter choices, the home page
+    neighbours  the stories a story's related stories are chosen from (bounded, stable)
     story       one story's page, related stories, stories like it
     feeds       feeds and the sitemap
 """
@@ -44,6 +45,7 @@ from storyhub.services.catalog.listings import (
     list_teasers,
     listing_count,
 )
+from storyhub.services.catalog.neighbours import NEIGHBOURS
 from storyhub.services.catalog.pages import (
     DiagnosisHeading,
     FilterChoices,
@@ -103,6 +105,7 @@ __all__ = [
     "COUNT_CAP",
     "COUNT_WINDOW",
     "FIRST_WINDOW",
+    "NEIGHBOURS",
     "SCAN_WINDOW",
     "SITEMAP_BLOCK",
     "Cursor",

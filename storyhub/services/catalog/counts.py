@@ -1,93 +1,66 @@
-"""Counts over published content, each kept per publish generation."""
+"""Counts over published content: read from `public_counts`, which each change moves in its
+own transaction (storyhub/models/public_counts.py), once per publish generation. None of
+them counts stories: the table has a row per language, country, topic, diagnosis and
+diagnosis-topic pair, whatever the number of stories."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-
 from storyhub import cache_versions
 from storyhub.extensions import db
-from storyhub.models import (
-    Diagnosis,
-    Story,
-    story_diagnoses,
-    story_topics,
-)
-from storyhub.services.catalog.visibility import (
-    is_original,
-    is_public,
-)
+from storyhub.models import public_counts
+
+
+def _all_counts() -> dict[str, dict[str, int]]:
+    """{kind: {key: n}}: one small query per publish generation and worker."""
+    return cache_versions.per_generation(
+        ("public-counts",), lambda: public_counts.read(db.session.connection())
+    )
+
+
+def _by_id(kind: str) -> dict[int, int]:
+    return {int(key): n for key, n in _all_counts()[kind].items()}
 
 
 def diagnosis_story_counts() -> dict[int, int]:
-    """Public originals per diagnosis id (sub-diagnoses included), once per generation."""
-    return cache_versions.per_generation(("diagnosis-counts",), _subtree_counts)
+    """Public originals per diagnosis id (sub-diagnoses included, each story once)."""
+    return cache_versions.per_generation(("diagnosis-counts",), lambda: _by_id("diagnosis"))
 
 
 def topic_story_counts() -> dict[int, int]:
-    """Public originals per topic id, once per generation."""
-    return cache_versions.per_generation(("topic-counts",), _topic_counts)
+    """Public originals per topic id."""
+    return cache_versions.per_generation(("topic-counts",), lambda: _by_id("topic"))
 
 
-def _topic_counts() -> dict[int, int]:
-    return dict(
-        db.session.execute(
-            sa.select(story_topics.c.topic_id, sa.func.count(sa.distinct(Story.id)))
-            .join(Story, Story.id == story_topics.c.story_id)
-            .where(is_public(), is_original())
-            .group_by(story_topics.c.topic_id)
-        ).all()
-    )
+def diagnosis_topic_counts() -> dict[int, dict[int, int]]:
+    """Per diagnosis id (sub-diagnoses included): public originals per topic id."""
 
+    def split() -> dict[int, dict[int, int]]:
+        pairs: dict[int, dict[int, int]] = {}
+        for key, n in _all_counts()["diagnosis-topic"].items():
+            diagnosis_id, topic_id = key.split(":")
+            pairs.setdefault(int(diagnosis_id), {})[int(topic_id)] = n
+        return pairs
 
-def _subtree_counts() -> dict[int, int]:
-    """Public originals per diagnosis, counting those filed under any of its sub-diagnoses once."""
-    closure = sa.select(Diagnosis.id.label("ancestor"), Diagnosis.id.label("descendant")).cte(
-        "closure", recursive=True
-    )
-    child = so.aliased(Diagnosis)
-    closure = closure.union_all(
-        sa.select(closure.c.ancestor, child.id).where(child.parent_id == closure.c.descendant)
-    )
-    rows = db.session.execute(
-        sa.select(closure.c.ancestor, sa.func.count(sa.distinct(story_diagnoses.c.story_id)))
-        .join(story_diagnoses, story_diagnoses.c.diagnosis_id == closure.c.descendant)
-        .join(Story, Story.id == story_diagnoses.c.story_id)
-        .where(is_public(), is_original())
-        .group_by(closure.c.ancestor)
-    )
-    return {ancestor: count for ancestor, count in rows}
+    return cache_versions.per_generation(("diagnosis-topic-counts",), split)
 
 
 def public_languages() -> list[tuple[str, int]]:
-    """(language tag, number of public stories and translations in it), most first. A count
-    over every public story: made once per worker until published content changes."""
-    return cache_versions.per_generation(("public-languages",), _count_languages)
+    """(language tag, number of public stories and translations in it), most first."""
+
+    def ordered() -> list[tuple[str, int]]:
+        counts = _all_counts()["language"]
+        return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+    return cache_versions.per_generation(("public-languages",), ordered)
 
 
 def public_countries() -> frozenset[str]:
-    """Countries with public stories: like the languages, once per generation."""
+    """Countries with public stories or translations."""
     return cache_versions.per_generation(
-        ("public-countries",),
-        lambda: frozenset(
-            db.session.scalars(
-                sa.select(Story.country).distinct().where(is_public(), Story.update_of_id.is_(None))
-            )
-        ),
+        ("public-countries",), lambda: frozenset(_all_counts()["country"])
     )
-
-
-def _count_languages() -> list[tuple[str, int]]:
-    count = sa.func.count(Story.id)
-    rows = db.session.execute(
-        sa.select(Story.language, count)
-        .where(is_public(), Story.update_of_id.is_(None))
-        .group_by(Story.language)
-        .order_by(count.desc(), Story.language)
-    )
-    return [(language, number) for language, number in rows]
 
 
 # --- what published data says about how identifiable a story is ---------------------------
@@ -102,19 +75,11 @@ class IdentificationCounts:
 
 
 def identification_counts() -> IdentificationCounts:
-    """Two grouped queries, once per worker until published content changes: every
-    submission and every queue row asks."""
-    return cache_versions.per_generation(("identification-counts",), _count_for_identification)
-
-
-def _count_for_identification() -> IdentificationCounts:
-    return IdentificationCounts(
-        by_country=dict(
-            db.session.execute(
-                sa.select(Story.country, sa.func.count(Story.id))
-                .where(is_public(), is_original())
-                .group_by(Story.country)
-            ).all()
+    """Every submission and every queue row asks: read from the kept counts."""
+    return cache_versions.per_generation(
+        ("identification-counts",),
+        lambda: IdentificationCounts(
+            by_country=dict(_all_counts()["original-country"]),
+            by_diagnosis=diagnosis_story_counts(),
         ),
-        by_diagnosis=_subtree_counts(),
     )

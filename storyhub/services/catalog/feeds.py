@@ -28,6 +28,7 @@ from storyhub.services.catalog.snapshot import (
 from storyhub.services.catalog.visibility import (
     is_public,
     is_syndicated,
+    not_an_update,
     title_slug,
 )
 
@@ -102,7 +103,7 @@ def sitemap_stories(block: int) -> Sitemap:
     in_block = Story.id.between(low, high)
     columns = (Story.id, Story.title, Story.language, Story.updated_at, Story.translation_of_id)
     rows = db.session.execute(
-        sa.select(*columns).where(in_block, is_public(by_key=True), Story.update_of_id.is_(None))
+        sa.select(*columns).where(in_block, is_public(by_key=True), not_an_update(by_key=True))
     ).all()
     # Originals here may have translations with ids beyond the block, and translations here
     # originals before it: fetch those families by key (few: translations are rare).
@@ -114,13 +115,15 @@ def sitemap_stories(block: int) -> Sitemap:
     )
     versions_by_id = {r.id: r for r in rows}
     for row in db.session.execute(
-        sa.select(*columns).where(related, is_public(by_key=True), Story.update_of_id.is_(None))
+        sa.select(*columns).where(related, is_public(by_key=True), not_an_update(by_key=True))
     ):
         versions_by_id.setdefault(row.id, row)
     versions: dict[int, list[tuple[str, int, str]]] = {}
+    slugs: dict[int, str] = {}  # each title slugified once (10,000 of them cost most of the block)
     for row in sorted(versions_by_id.values(), key=lambda r: r.id):
         family = row.translation_of_id or row.id
-        versions.setdefault(family, []).append((row.language, row.id, title_slug(row.title)))
+        slugs[row.id] = title_slug(row.title)
+        versions.setdefault(family, []).append((row.language, row.id, slugs[row.id]))
     update_times = dict(
         db.session.execute(
             sa.select(Story.update_of_id, sa.func.max(Story.updated_at))
@@ -132,13 +135,13 @@ def sitemap_stories(block: int) -> Sitemap:
         ).all()
     )
     stories = []
-    for story_id, title, language, updated, translation_of in sorted(rows, key=lambda r: r.id):
+    for story_id, _title, language, updated, translation_of in sorted(rows, key=lambda r: r.id):
         family = translation_of or story_id
         later = update_times.get(family)
         stories.append(
             SitemapStory(
                 story_id=story_id,
-                slug=title_slug(title),
+                slug=slugs[story_id],
                 language=language,
                 lastmod=max(updated, later) if later else updated,
                 alternates=versions[family] if len(versions[family]) > 1 else [],

@@ -7,20 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from storyhub import cache_versions
-from storyhub.extensions import db
 from storyhub.i18n import country_name, current_locale, language_name
 from storyhub.models import (
-    Story,
     Topic,
-    story_diagnoses,
-    story_topics,
 )
 from storyhub.sanitize import html_to_text, make_excerpt
 from storyhub.services.catalog.counts import (
     diagnosis_story_counts,
+    diagnosis_topic_counts,
     public_countries,
     public_languages,
     topic_story_counts,
@@ -36,10 +31,6 @@ from storyhub.services.catalog.snapshot import (
 from storyhub.services.catalog.teasers import (
     Teaser,
     recent_teasers,
-)
-from storyhub.services.catalog.visibility import (
-    is_original,
-    is_public,
 )
 
 
@@ -95,25 +86,17 @@ def diagnosis_topics(slug: str, limit: int = 8) -> list[tuple[str, int]]:
 
 
 def _diagnosis_topics(slug: str, limit: int) -> list[tuple[str, int]]:
-    ids = taxonomy().diagnosis_subtrees.get(slug, ())
-    filed = (
-        sa.select(story_diagnoses.c.story_id)
-        .where(story_diagnoses.c.diagnosis_id.in_(ids))
-        .distinct()
-        .subquery()
-    )
-    count = sa.func.count(sa.distinct(story_topics.c.story_id))
-    rows = db.session.execute(
-        sa.select(Topic.slug, count)
-        .join(story_topics, story_topics.c.topic_id == Topic.id)
-        .join(filed, filed.c.story_id == story_topics.c.story_id)
-        .join(Story, Story.id == story_topics.c.story_id)
-        .where(is_public(), is_original())
-        .group_by(Topic.slug, Topic.position)
-        .order_by(count.desc(), Topic.position, Topic.slug)
-        .limit(limit)
-    )
-    return [(topic_slug, number) for topic_slug, number in rows]
+    """From the kept diagnosis-topic counts: no story is counted here."""
+    known = taxonomy()
+    subtree = known.diagnosis_subtrees.get(slug)
+    if not subtree:
+        return []
+    counts = diagnosis_topic_counts().get(subtree[0], {})
+    slugs = {topic_id: topic_slug for topic_slug, topic_id in known.topic_ids.items()}
+    order = {topic_slug: place for place, topic_slug in enumerate(known.topic_order)}
+    found = [(slugs[t], n) for t, n in counts.items() if t in slugs]
+    found.sort(key=lambda pair: (-pair[1], order.get(pair[0], len(order)), pair[0]))
+    return found[:limit]
 
 
 @dataclass(frozen=True)

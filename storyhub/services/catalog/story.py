@@ -20,11 +20,11 @@ from storyhub.models import (
     story_diagnoses,
     story_topics,
 )
+from storyhub.services.catalog.neighbours import nearest_first, neighbours, shared_count
 from storyhub.services.catalog.snapshot import taxonomy
 from storyhub.services.catalog.teasers import (
     TEASER_COLUMNS,
     Teaser,
-    original_rows,
     source_id_of,
     source_of,
     teasers,
@@ -51,30 +51,26 @@ def public_story(story_id: int, syndicated: bool = False) -> Story | None:
     )
 
 
-def _sharing_diagnoses(story_id: int, diagnosis_ids: list[int]) -> sa.Subquery:
-    """Other stories filed under any of `diagnosis_ids`, with how many they share."""
-    return (
-        sa.select(story_diagnoses.c.story_id, sa.func.count().label("shared"))
-        .where(
-            story_diagnoses.c.diagnosis_id.in_(diagnosis_ids),
-            story_diagnoses.c.story_id != story_id,
-        )
-        .group_by(story_diagnoses.c.story_id)
-        .subquery()
-    )
+# How many related stories a story page shows, and stories like it per group on its page.
+RELATED_SHOWN = 5
+LIKE_SHOWN = 20
 
 
-def related_teasers(story_id: int, diagnosis_ids: list[int], limit: int = 5) -> list[Teaser]:
-    """Other public stories sharing a diagnosis with the original `story_id`, filed under
-    `diagnosis_ids`: most shared first, then newest."""
-    if not diagnosis_ids:
+def related_teasers(
+    story_id: int, diagnosis_ids: list[int], limit: int = RELATED_SHOWN
+) -> list[Teaser]:
+    """Other public originals sharing a diagnosis with the original `story_id`, filed under
+    `diagnosis_ids`, chosen among its neighbours (catalog/neighbours.py: under each diagnosis
+    the nearest earlier stories, so a later publish never changes the list): most diagnoses
+    shared first, then nearest first."""
+    candidates = neighbours(story_id, diagnosis_ids, limit)
+    ids = [*candidates.earlier, *candidates.later]
+    if not ids:
         return []
-    shared = _sharing_diagnoses(story_id, diagnosis_ids)
     rows = db.session.execute(
-        original_rows()
-        .join(shared, shared.c.story_id == STORIES.c.id)
-        .order_by(None)
-        .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
+        sa.select(*TEASER_COLUMNS)
+        .where(STORIES.c.id.in_(ids), is_public(by_key=True))
+        .order_by(shared_count(diagnosis_ids).desc(), *nearest_first(story_id))
         .limit(limit)
     )
     return teasers(list(rows), with_translations=False)
@@ -92,23 +88,36 @@ class StoriesLike:
     language: str
 
 
-def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
-    """Most diagnoses in common first, then newest; at most `limit` in each group, so the
-    page costs the same whatever the site's size (two index probes per candidate)."""
+def stories_like(story: Story, language: str, limit: int = LIKE_SHOWN) -> StoriesLike:
+    """Chosen among the original's neighbours as the related stories are (most diagnoses in
+    common first, then nearest); at most `limit` in each group, so the page costs the same
+    whatever the site's size."""
     original = source_of(story)
     diagnosis_ids = [d.id for d in original.diagnoses]
     named = [(d, d.name(current_locale())) for d in original.diagnoses]
-    if not diagnosis_ids:
+    candidates = neighbours(original.id, diagnosis_ids, limit)
+    ids = [*candidates.earlier, *candidates.later]
+    if not ids:
         return StoriesLike(story, named, [], [], language)
-    shared = _sharing_diagnoses(original.id, diagnosis_ids)
     in_language = STORIES.c.language.startswith(language.split("-")[0], autoescape=True)
     source_id = sa.func.coalesce(STORIES.c.translation_of_id, STORIES.c.id)
+    order = (
+        shared_count(diagnosis_ids, source_id).desc(),
+        *nearest_first(original.id, source_id),
+        STORIES.c.id,
+    )
     readable = list(
         db.session.execute(
             sa.select(*TEASER_COLUMNS)
-            .join(shared, shared.c.story_id == source_id)
-            .where(is_public(), STORIES.c.update_of_id.is_(None), in_language)
-            .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
+            .where(
+                sa.or_(STORIES.c.id.in_(ids), STORIES.c.translation_of_id.in_(ids)),
+                is_public(by_key=True),
+                # Not an update, written so that no index serves it: SQLite would otherwise
+                # walk every original (update_of_id IS NULL) instead of these few ids.
+                sa.func.coalesce(STORIES.c.update_of_id, 0) == 0,
+                in_language,
+            )
+            .order_by(*order)
             .limit(limit)
         )
     )
@@ -116,11 +125,9 @@ def stories_like(story: Story, language: str, limit: int = 20) -> StoriesLike:
     others = [
         row
         for row in db.session.execute(
-            original_rows()
-            .join(shared, shared.c.story_id == STORIES.c.id)
-            .where(sa.not_(in_language))
-            .order_by(None)
-            .order_by(shared.c.shared.desc(), STORIES.c.published_at.desc(), STORIES.c.id.desc())
+            sa.select(*TEASER_COLUMNS)
+            .where(STORIES.c.id.in_(ids), is_public(by_key=True), sa.not_(in_language))
+            .order_by(*order)
             .limit(limit + len(seen))
         )
         if row.id not in seen
@@ -210,9 +217,10 @@ class StoryPage:
     related: list[Teaser]
 
 
-def story_page(story: PublicStory | Story) -> StoryPage:
+def story_page(story: PublicStory | Story, with_related: bool = True) -> StoryPage:
     """Gather what the story page shows: its public updates and all its public languages,
-    as plain rows; diagnosis and topic names from the taxonomy snapshot."""
+    as plain rows; diagnosis and topic names from the taxonomy snapshot; the related stories
+    unless not `with_related` (the API does not show them)."""
     published = STORIES.c.status == StoryStatus.PUBLISHED
     # For the updates, a status test no index can serve: SQLite would otherwise walk the
     # (status, submitted_at) index over every published story instead of the few updates.
@@ -266,5 +274,5 @@ def story_page(story: PublicStory | Story) -> StoryPage:
             (known.diagnosis_slugs[d], known.diagnosis_name(d, reader)) for d in diagnosis_ids
         ],
         topics=[(slug, known.topic_title(slug, reader)) for slug in topic_slugs],
-        related=related_teasers(original_id, diagnosis_ids),
+        related=related_teasers(original_id, diagnosis_ids) if with_related else [],
     )

@@ -62,6 +62,18 @@ def is_public(by_key: bool = False) -> sa.ColumnElement[bool]:
 
 
 @functools.cache
+def not_an_update(by_key: bool = False) -> sa.ColumnElement[bool]:
+    """SQL condition: an original or a translation, not an update.
+
+    `by_key`: as for `is_public`. Every original has no `update_of_id`, so SQLite, reading
+    `IS NULL` as an equality, would otherwise walk the update_of_id index over nearly every
+    story whenever the keys come in an OR it cannot serve as one range (the sitemap's)."""
+    if by_key:
+        return sa.func.coalesce(_S.update_of_id, 0) == 0
+    return _S.update_of_id.is_(None)
+
+
+@functools.cache
 def is_syndicated() -> sa.ColumnElement[bool]:
     """SQL condition, on top of `is_public`: feeds and the API may carry it. The author of the
     original decides for its translations and updates too."""

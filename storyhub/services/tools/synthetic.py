@@ -21,6 +21,7 @@ from storyhub.models import (
     Story,
     StoryStatus,
     Topic,
+    public_counts,
     search_index,
     story_diagnoses,
     story_topics,
@@ -123,6 +124,10 @@ def generate_stories(count: int, seed: int = 1) -> int:
         # Indexed once linked: the index holds the names of each story's diagnoses and topics.
         search_index.write_many(
             db.session.connection(), [{**row, "id": i} for row, i in zip(batch, ids, strict=True)]
+        )
+        # Core INSERTs bypass the flush hook that keeps the counts: add this batch's here.
+        public_counts.add(
+            db.session.connection(), public_counts.contributions(db.session.connection(), ids)
         )
         db.session.commit()
         inserted += len(ids)
