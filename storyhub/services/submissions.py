@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from storyhub.extensions import db
@@ -211,7 +212,9 @@ def diagnoses_by_slug(slugs: list[str]) -> list[Diagnosis]:
     ]
     if len(loaded) == len(wanted) and {d.slug for d in loaded} == wanted:
         return loaded
-    return list(db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))))
+    # Their names are not needed to file the story: not loaded with them (one query, not two).
+    query = sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))
+    return list(db.session.scalars(query.options(so.lazyload(Diagnosis.names))))
 
 
 def new_submitter(token: str, email: str, consent: bool) -> Submitter:
