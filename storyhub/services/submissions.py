@@ -27,6 +27,8 @@ from storyhub.models import (
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt, plain_text_to_html
 from storyhub.services import (
+    arrival_rows,
+    catalog,
     consents,
     language_check,
     lifecycle,
@@ -232,12 +234,17 @@ def store_new(
     token: str | None,
     given: tuple[tuple[ConsentPurpose, str], ...] = (),
     locale: str = "en",
+    diagnosis_ids: list[int] | None = None,
 ) -> Story:
     """Flush the new story (a lost double-click race yields the winner), record the event and
-    the consents `given` ((use, wording id) pairs), notify, commit."""
-    db.session.add(story)
+    the consents `given` ((use, wording id) pairs), notify, commit. With `diagnosis_ids`, a
+    new pending original is written as plain INSERTs instead (services/arrival_rows.py)."""
     try:
-        db.session.flush()
+        if diagnosis_ids is None:
+            db.session.add(story)
+            db.session.flush()
+        else:
+            arrival_rows.insert_pending_story(story, diagnosis_ids)
     except Conflict:
         # Two identical POSTs raced (double click): the other one won; show its result.
         db.session.rollback()
@@ -306,7 +313,6 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         detected_language=detected,
         idempotency_key=stored_key(submission.idempotency_key),
         submitter=new_submitter(token, submission.email, submission.consent_publish),
-        diagnoses=diagnoses_by_slug(submission.diagnoses),
         allow_translation=submission.consent_translate,
         allow_syndication=submission.consent_syndicate,
     )
@@ -318,8 +324,22 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         given.append((P.TRANSLATE, consents.TRANSLATE_WORDING))
     if submission.consent_syndicate:
         given.append((P.SYNDICATE, consents.SYNDICATE_WORDING))
-    stored = store_new(story, submission.idempotency_key, token, tuple(given), submission.locale)
+    stored = store_new(
+        story,
+        submission.idempotency_key,
+        token,
+        tuple(given),
+        submission.locale,
+        diagnosis_ids=diagnosis_ids(submission.diagnoses),
+    )
     return SubmissionReceipt(stored, _manage_token_for(submission.idempotency_key))
+
+
+def diagnosis_ids(slugs: list[str]) -> list[int]:
+    """The ids of the chosen diagnoses, from the taxonomy snapshot the form's menu was made
+    from (unknown slugs left out, as a query would leave them)."""
+    taxonomy = catalog.taxonomy()
+    return [i for slug in dict.fromkeys(slugs) for i in taxonomy.subtree(slug)[:1]]
 
 
 def submit_translation(original: Story, submission: TranslationSubmission) -> SubmissionReceipt:
