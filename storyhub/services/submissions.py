@@ -165,8 +165,9 @@ def stored_key(idempotency_key: str) -> str | None:
 def story_with_key(idempotency_key: str) -> Story | None:
     if not idempotency_key:
         return None
-    # Almost always absent: probe the unique index for the id alone, load only a story found.
-    story_id = db.session.scalar(
+    # Almost always absent: probe the unique index for the id alone (a Core statement on the
+    # session's connection: no ORM result to build), load only a story found.
+    story_id = db.session.connection().scalar(
         sa.select(Story.id).where(Story.idempotency_key == stored_key(idempotency_key))
     )
     return db.session.get(Story, story_id) if story_id is not None else None
@@ -260,8 +261,8 @@ def store_new(
     if given:
         assert all(wording in consents.WORDINGS for _purpose, wording in given)
         version = consents.text_version(story)
-        db.session.execute(
-            sa.insert(Consent),
+        db.session.connection().execute(
+            sa.insert(Consent.__table__),
             [{"story_id": story.id, "purpose": purpose, "text_version": version,
               "wording_version": wording, "locale": locale, "given_at": now}
              for purpose, wording in given],
