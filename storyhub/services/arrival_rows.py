@@ -22,6 +22,11 @@ from storyhub.models import Story, StoryStatus, Submitter
 from storyhub.models.story import story_diagnoses
 from storyhub.sanitize import storable
 
+# Built once: the statements' compiled forms are cached per set of columns given.
+_INSERT_SUBMITTER = sa.insert(Submitter.__table__)
+_INSERT_STORY = sa.insert(Story.__table__)
+_INSERT_DIAGNOSES = sa.insert(story_diagnoses)
+
 
 def _column_values(obj: Story | Submitter) -> dict[str, Any]:
     """The columns the object sets (the rest take their defaults), strings made storable."""
@@ -41,13 +46,13 @@ def insert_pending_story(story: Story, diagnosis_ids: list[int]) -> None:
     connection = db.session.connection()
     submitter = story.submitter
     if submitter is not None:
-        inserted = connection.execute(sa.insert(Submitter.__table__), _column_values(submitter))
+        inserted = connection.execute(_INSERT_SUBMITTER, _column_values(submitter))
         submitter.id = inserted.inserted_primary_key[0]
         story.submitter_id = submitter.id
-    inserted = connection.execute(sa.insert(Story.__table__), _column_values(story))
+    inserted = connection.execute(_INSERT_STORY, _column_values(story))
     story.id = inserted.inserted_primary_key[0]
     if diagnosis_ids:
         connection.execute(
-            sa.insert(story_diagnoses),
+            _INSERT_DIAGNOSES,
             [{"story_id": story.id, "diagnosis_id": d} for d in diagnosis_ids],
         )

@@ -162,14 +162,17 @@ def stored_key(idempotency_key: str) -> str | None:
     return hash_token(idempotency_key) if idempotency_key else None
 
 
+# Almost always absent: probe the unique index for the id alone (one statement built once, run
+# as Core on the session's connection: no ORM result to build), load only a story found.
+_KEY_PROBE = sa.select(Story.__table__.c.id).where(
+    Story.__table__.c.idempotency_key == sa.bindparam("key")
+)
+
+
 def story_with_key(idempotency_key: str) -> Story | None:
     if not idempotency_key:
         return None
-    # Almost always absent: probe the unique index for the id alone (a Core statement on the
-    # session's connection: no ORM result to build), load only a story found.
-    story_id = db.session.connection().scalar(
-        sa.select(Story.id).where(Story.idempotency_key == stored_key(idempotency_key))
-    )
+    story_id = db.session.connection().scalar(_KEY_PROBE, {"key": stored_key(idempotency_key)})
     return db.session.get(Story, story_id) if story_id is not None else None
 
 
