@@ -159,7 +159,8 @@ class Config:
 
     @classmethod
     def ratelimit_storage_uri(cls) -> str:
-        return cls.REDIS_URL or "memory://"
+        # Without Redis, each worker's memory (storyhub/ratelimit_memory.py: no thread per hit).
+        return cls.REDIS_URL or "worker-memory://"
 
 
 class DevelopmentConfig(Config):

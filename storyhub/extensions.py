@@ -12,6 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from storyhub import ratelimit_memory  # noqa: F401  (registers the worker-memory:// storage)
 from storyhub.services.conflicts import ConflictSession
 
 # One naming convention so Alembic names constraints identically on SQLite and PostgreSQL.

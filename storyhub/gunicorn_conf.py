@@ -58,8 +58,10 @@ logger_class = RedactingLogger
 
 
 def post_worker_init(worker: Any) -> None:
-    """Load the language detector as each worker starts (about a second): otherwise the first
-    submission a worker takes waits for it."""
-    from storyhub.services import language_check
+    """Load the language detector (about a second) and the identifier check's town names
+    (about three) as each worker starts: otherwise the first submission a worker takes waits
+    for them, and every request queued behind it (bench/RESULTS.md, issue #18)."""
+    from storyhub.services import identifier_check, language_check
 
     language_check.load_model()
+    identifier_check.warm()

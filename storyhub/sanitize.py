@@ -99,9 +99,22 @@ def _final_clean(markup: str) -> str:
     )
 
 
+# Plain text without these characters and without anything the linker reads as a link is
+# already what the parser would give back: escaping, linking and cleaning leave it as it is
+# (tests/unit/test_sanitize.py compares both paths on any text).
+_MARKUP_CHARACTERS = re.compile("[&<>]")
+
+
 def plain_text_to_html(text: str) -> str:
     """Turn submitted plain text into safe HTML paragraphs with links marked nofollow ugc."""
     paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(clean_text(text)) if p.strip()]
+    if not any(_MARKUP_CHARACTERS.search(p) or _linker.url_re.search(p) for p in paragraphs):
+        return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paragraphs)
+    return _parsed_paragraphs(paragraphs)
+
+
+def _parsed_paragraphs(paragraphs: list[str]) -> str:
+    """The general path: escape, link, and clean with the one allowlist."""
     rendered = []
     for paragraph in paragraphs:
         escaped = html.escape(paragraph, quote=False).replace("\n", "<br>\n")

@@ -102,14 +102,16 @@ def submission_question(
     author_name: str,
     email: str,
 ) -> Question | None:
-    """Ask, or None: any finding asks; counts alone no longer do (unless the check is off)."""
-    risk = submission_risk(country, diagnosis_slugs)
+    """Ask, or None: any finding asks; counts alone no longer do (unless the check is off).
+    The text is read first: the counts (and the chosen diagnoses, loaded from the database)
+    matter only when it finds something, which most stories do not."""
     if not identifier_check.enabled():
+        risk = submission_risk(country, diagnosis_slugs)
         return Question(risk, None) if risk else None
     details = identifier_check.check(title, body, language, country, author_name, email)
     if not details:
         return None
-    return Question(calibrated(risk, details), details)
+    return Question(calibrated(submission_risk(country, diagnosis_slugs), details), details)
 
 
 def story_details(story: Story) -> IdentifyingDetails:

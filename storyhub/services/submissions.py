@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 
 from storyhub.extensions import db
@@ -26,6 +27,8 @@ from storyhub.models import (
 from storyhub.models._types import utcnow
 from storyhub.sanitize import make_excerpt, plain_text_to_html
 from storyhub.services import (
+    arrival_rows,
+    catalog,
     consents,
     language_check,
     lifecycle,
@@ -159,13 +162,17 @@ def stored_key(idempotency_key: str) -> str | None:
     return hash_token(idempotency_key) if idempotency_key else None
 
 
+# Almost always absent: probe the unique index for the id alone (one statement built once, run
+# as Core on the session's connection: no ORM result to build), load only a story found.
+_KEY_PROBE = sa.select(Story.__table__.c.id).where(
+    Story.__table__.c.idempotency_key == sa.bindparam("key")
+)
+
+
 def story_with_key(idempotency_key: str) -> Story | None:
     if not idempotency_key:
         return None
-    # Almost always absent: probe the unique index for the id alone, load only a story found.
-    story_id = db.session.scalar(
-        sa.select(Story.id).where(Story.idempotency_key == stored_key(idempotency_key))
-    )
+    story_id = db.session.connection().scalar(_KEY_PROBE, {"key": stored_key(idempotency_key)})
     return db.session.get(Story, story_id) if story_id is not None else None
 
 
@@ -211,7 +218,9 @@ def diagnoses_by_slug(slugs: list[str]) -> list[Diagnosis]:
     ]
     if len(loaded) == len(wanted) and {d.slug for d in loaded} == wanted:
         return loaded
-    return list(db.session.scalars(sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))))
+    # Their names are not needed to file the story: not loaded with them (one query, not two).
+    query = sa.select(Diagnosis).where(Diagnosis.slug.in_(slugs))
+    return list(db.session.scalars(query.options(so.lazyload(Diagnosis.names))))
 
 
 def new_submitter(token: str, email: str, consent: bool) -> Submitter:
@@ -229,12 +238,17 @@ def store_new(
     token: str | None,
     given: tuple[tuple[ConsentPurpose, str], ...] = (),
     locale: str = "en",
+    diagnosis_ids: list[int] | None = None,
 ) -> Story:
     """Flush the new story (a lost double-click race yields the winner), record the event and
-    the consents `given` ((use, wording id) pairs), notify, commit."""
-    db.session.add(story)
+    the consents `given` ((use, wording id) pairs), notify, commit. With `diagnosis_ids`, a
+    new pending original is written as plain INSERTs instead (services/arrival_rows.py)."""
     try:
-        db.session.flush()
+        if diagnosis_ids is None:
+            db.session.add(story)
+            db.session.flush()
+        else:
+            arrival_rows.insert_pending_story(story, diagnosis_ids)
     except Conflict:
         # Two identical POSTs raced (double click): the other one won; show its result.
         db.session.rollback()
@@ -250,8 +264,8 @@ def store_new(
     if given:
         assert all(wording in consents.WORDINGS for _purpose, wording in given)
         version = consents.text_version(story)
-        db.session.execute(
-            sa.insert(Consent),
+        db.session.connection().execute(
+            sa.insert(Consent.__table__),
             [{"story_id": story.id, "purpose": purpose, "text_version": version,
               "wording_version": wording, "locale": locale, "given_at": now}
              for purpose, wording in given],
@@ -303,7 +317,6 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         detected_language=detected,
         idempotency_key=stored_key(submission.idempotency_key),
         submitter=new_submitter(token, submission.email, submission.consent_publish),
-        diagnoses=diagnoses_by_slug(submission.diagnoses),
         allow_translation=submission.consent_translate,
         allow_syndication=submission.consent_syndicate,
     )
@@ -315,8 +328,22 @@ def submit_story(submission: StorySubmission) -> SubmissionReceipt:
         given.append((P.TRANSLATE, consents.TRANSLATE_WORDING))
     if submission.consent_syndicate:
         given.append((P.SYNDICATE, consents.SYNDICATE_WORDING))
-    stored = store_new(story, submission.idempotency_key, token, tuple(given), submission.locale)
+    stored = store_new(
+        story,
+        submission.idempotency_key,
+        token,
+        tuple(given),
+        submission.locale,
+        diagnosis_ids=diagnosis_ids(submission.diagnoses),
+    )
     return SubmissionReceipt(stored, _manage_token_for(submission.idempotency_key))
+
+
+def diagnosis_ids(slugs: list[str]) -> list[int]:
+    """The ids of the chosen diagnoses, from the taxonomy snapshot the form's menu was made
+    from (unknown slugs left out, as a query would leave them)."""
+    taxonomy = catalog.taxonomy()
+    return [i for slug in dict.fromkeys(slugs) for i in taxonomy.subtree(slug)[:1]]
 
 
 def submit_translation(original: Story, submission: TranslationSubmission) -> SubmissionReceipt:

@@ -27,7 +27,7 @@ from storyhub.extensions import db
 TEST_DATABASE_URL = os.environ.get("STORYHUB_TEST_DATABASE_URL", "sqlite://")
 # Where a rate-limited test keeps its counters: memory always, and Redis too when the run has one
 # (`make test` sets STORYHUB_TEST_REDIS_URL).
-RATE_LIMIT_STORAGES = ["memory://"]
+RATE_LIMIT_STORAGES = ["worker-memory://"]  # what production uses without Redis
 if os.environ.get("STORYHUB_TEST_REDIS_URL"):
     RATE_LIMIT_STORAGES.append(os.environ["STORYHUB_TEST_REDIS_URL"])
 
@@ -76,7 +76,7 @@ def _limits(settings: dict[str, object], request: pytest.FixtureRequest) -> dict
     storage = (
         request.getfixturevalue("rate_limit_storage")
         if "rate_limit_storage" in request.fixturenames
-        else "memory://"
+        else "worker-memory://"
     )
     # Tests never share counters, even in one Redis.
     return {"RATELIMIT_STORAGE_URI": storage, "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}:"}

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storyhub.sanitize import (
+    _PARAGRAPH_BREAK,
     ALLOWED_TAGS,
     LINK_REL,
+    _parsed_paragraphs,
     clean_line,
     clean_text,
     has_visible_letters,
@@ -177,3 +179,36 @@ def test_any_plain_text_renders_to_allowed_markup_only(text: str) -> None:
     rendered = plain_text_to_html(text)
     assert tags_in(rendered) <= {"p", "a", "br"}
     assert moderator_html(rendered) == rendered
+
+
+# Text as people write it, and the characters where escaping, linking or the parser could
+# change something: markup, entities, link-like words, spaces of every kind, line breaks.
+_plain_pieces = st.sampled_from(
+    [
+        "&", "<", ">", "&amp;", "&#x27;", "&nbsp;", '"', "'", ".", ":", "/", "@", "#", "?", "=",
+        "\n", "\n\n", " \n \n", "\t", "\r\n", "\xa0", "\u2028", "\u2029", "\ufeff", "\u200b",
+        "\x0c", "\x00", "\x85", "www.", "example.com", "http://", "https://x.org/a?b=c",
+        "mailto:a@b.it", "a.b", "e.g.", "3.5 mg", "Dr.", "Sig.ra", "perché", "niño", "Ålesund",
+        "日本語", "مرحبا", "🙂", "x.co", "Milano.it", "foo.bar.baz", "(see x.com)", "—", "…",
+    ]
+)  # fmt: skip
+_plain_text = st.lists(st.one_of(_plain_pieces, st.text(max_size=6)), max_size=25).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_plain_text)
+def test_the_fast_path_for_text_without_markup_gives_what_the_parser_gives(text: str) -> None:
+    """plain_text_to_html skips the parser for text with no markup character and no link:
+    its answer is the same as the general path's, for any text."""
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(clean_text(text)) if p.strip()]
+    assert plain_text_to_html(text) == _parsed_paragraphs(paragraphs)
+
+
+def test_the_fast_path_is_taken_for_plain_sentences_and_not_for_links_or_markup() -> None:
+    plain = "It began with cold fingers.\nThen the doctors: three of them.\n\nNow I swim."
+    assert plain_text_to_html(plain) == (
+        "<p>It began with cold fingers.<br>\nThen the doctors: three of them.</p>\n"
+        "<p>Now I swim.</p>"
+    )
+    assert 'rel="nofollow ugc noopener"' in plain_text_to_html("See example.org today.")
+    assert plain_text_to_html("a < b & c") == "<p>a &lt; b &amp; c</p>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from storyhub.extensions import db
@@ -171,3 +172,42 @@ def test_any_valid_language_tag_and_unknown_rejected(app, client, default_diagno
     assert "Please choose diagnoses from the list." in html
     html = submit(relation="enemy").get_data(as_text=True)
     assert "Not a valid choice" in html
+
+
+@pytest.mark.app_config(IDENTIFIER_CHECK=True)
+def test_a_submission_is_a_few_plain_statements_in_one_transaction(app, client, demo):
+    """The hot path (issue #18): the key probe, then one INSERT per row (submitter, story, its
+    diagnoses, the event, the consents, the receipt e-mail) and the commit; the diagnoses
+    come from the taxonomy the form was made from, and are counted (re-identification) only
+    when the text gives something away."""
+    from tests.plugins.forms import hidden_value, story_form_data
+
+    page = client.get("/submit").get_data(as_text=True)
+    data = story_form_data(consent_translate="y", body="My fingers stiffened first in winter.")
+    data.update(csrf_token=csrf_token(page), submission_key=hidden_value(page, "submission_key"))
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()[:3]))
+
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        response = client.post("/submit", data=data)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert manage_token(response.get_data(as_text=True))
+    assert statements == [
+        "SELECT stories.id FROM",
+        "INSERT INTO submitters",
+        "INSERT INTO stories",
+        "INSERT INTO story_diagnoses",
+        "INSERT INTO moderation_events",
+        "INSERT INTO consents",
+        "INSERT INTO outbox_messages",
+    ]
+    with app.app_context():
+        story = db.session.scalar(sa.select(Story).order_by(Story.id.desc()).limit(1))
+        assert story.allow_translation and story.version == 1 and story.submitted_at
+        assert [d.slug for d in story.diagnoses] == ["limited-cutaneous-ssc"]
