@@ -147,9 +147,25 @@ def _teaser_key(teaser: Teaser) -> tuple[Hashable, ...]:
 
 def teaser_html(teaser: Teaser) -> Markup:
     """One <li> of a teaser list (the `teaser_item` macro), rendered once per version."""
-    key = ("teaser", *_context(), _teaser_key(teaser))
-    macro = get_template_attribute("_macros.html", "teaser_item")
-    return _store().get_or_render(key, lambda: str(macro(teaser)))
+    return teasers_html([teaser])
+
+
+def teasers_html(teasers: list[Teaser]) -> Markup:
+    """The <li> of each teaser of a list, each rendered once per version (the context, the
+    store and the macro looked up once per list, not once per teaser)."""
+    context, store = _context(), _store()
+    macro: Any = None
+
+    def render(teaser: Teaser) -> str:
+        nonlocal macro
+        if macro is None:
+            macro = get_template_attribute("_macros.html", "teaser_item")
+        return str(macro(teaser))
+
+    return Markup("").join(
+        store.get_or_render(("teaser", *context, _teaser_key(t)), lambda t=t: render(t))
+        for t in teasers
+    )
 
 
 def story_body_html(story: Any) -> Markup:
@@ -187,4 +203,6 @@ class SharedExtension(Extension):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension(SharedExtension)
-    app.jinja_env.globals.update(teaser_html=teaser_html, story_body_html=story_body_html)
+    app.jinja_env.globals.update(
+        teaser_html=teaser_html, teasers_html=teasers_html, story_body_html=story_body_html
+    )
