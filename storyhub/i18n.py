@@ -84,7 +84,14 @@ def language_name(tag: str, in_locale: str | None = None, capitalize: bool = Tru
     Capitalised for lists and menus; `capitalize=False` keeps CLDR's own case for use within a
     sentence ("Storie in inglese", "Stories in English").
     """
-    display = _locale(in_locale or current_locale()) or _locale("en")
+    return _language_name(tag, in_locale or current_locale(), capitalize)
+
+
+# Names are asked for on every listing (each teaser names its language and country): kept per
+# (tag, language of the page), bounded.
+@lru_cache(maxsize=4096)
+def _language_name(tag: str, in_locale: str, capitalize: bool) -> str:
+    display = _locale(in_locale) or _locale("en")
     if display is None:
         return tag
     locale = _locale(tag)
@@ -146,7 +153,12 @@ def language_choices(in_locale: str | None = None) -> list[tuple[str, str]]:
 
 
 def country_name(code: str, in_locale: str | None = None) -> str:
-    display = _locale(in_locale or current_locale()) or _locale("en")
+    return _country_name(code, in_locale or current_locale())
+
+
+@lru_cache(maxsize=4096)
+def _country_name(code: str, in_locale: str) -> str:
+    display = _locale(in_locale) or _locale("en")
     assert display is not None
     name = display.territories.get(code)
     if name:

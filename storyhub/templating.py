@@ -76,6 +76,21 @@ def switch_language_url(code: str) -> str:
     return url_for(request.endpoint, **view_args, **args, lang=code)
 
 
+def language_switch() -> list[tuple[str, str, str, bool]]:
+    """The language switcher's entries: (code, its own name, this page in it, current?)."""
+    current = i18n.current_locale()
+    return [
+        (code, name, switch_language_url(code), code == current)
+        for code, name in _ui_languages(tuple(current_app.config["STORYHUB_UI_LOCALES"]))
+    ]
+
+
+@functools.lru_cache(maxsize=8)
+def _ui_languages(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each interface language with its own name for itself (the same in every locale)."""
+    return tuple((code, i18n.language_autonym(code)) for code in codes)
+
+
 def keep_chosen_language(endpoint: str | None, values: dict[str, Any]) -> None:
     """Carry an explicit ?lang= choice into every link the page makes, so the choice is
     remembered without a cookie (pages stay cacheable). The API and static files ignore it."""
@@ -126,9 +141,8 @@ def init_app(app: Flask) -> None:
         identifier_kind_words=lambda kind: labels.label(labels.IDENTIFIER_KIND, kind),
         action_form=ActionForm,
         ui_lang=i18n.current_locale,
-        ui_languages=lambda: [
-            (code, i18n.language_autonym(code)) for code in app.config["STORYHUB_UI_LOCALES"]
-        ],
+        ui_languages=lambda: list(_ui_languages(tuple(app.config["STORYHUB_UI_LOCALES"]))),
+        language_switch=language_switch,
         switch_language_url=switch_language_url,
         chosen_ui_lang=i18n.chosen_ui_locale,
         filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},

@@ -23,7 +23,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, current_app, g, get_template_attribute, request
+from flask import Flask, current_app, g, get_template_attribute, has_request_context, request
+from flask_login import current_user
+from jinja2 import nodes
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from markupsafe import Markup
 
 from storyhub.i18n import chosen_ui_locale, current_locale
@@ -143,9 +147,25 @@ def _teaser_key(teaser: Teaser) -> tuple[Hashable, ...]:
 
 def teaser_html(teaser: Teaser) -> Markup:
     """One <li> of a teaser list (the `teaser_item` macro), rendered once per version."""
-    key = ("teaser", *_context(), _teaser_key(teaser))
-    macro = get_template_attribute("_macros.html", "teaser_item")
-    return _store().get_or_render(key, lambda: str(macro(teaser)))
+    return teasers_html([teaser])
+
+
+def teasers_html(teasers: list[Teaser]) -> Markup:
+    """The <li> of each teaser of a list, each rendered once per version (the context, the
+    store and the macro looked up once per list, not once per teaser)."""
+    context, store = _context(), _store()
+    macro: Any = None
+
+    def render(teaser: Teaser) -> str:
+        nonlocal macro
+        if macro is None:
+            macro = get_template_attribute("_macros.html", "teaser_item")
+        return str(macro(teaser))
+
+    return Markup("").join(
+        store.get_or_render(("teaser", *context, _teaser_key(t)), lambda t=t: render(t))
+        for t in teasers
+    )
 
 
 def story_body_html(story: Any) -> Markup:
@@ -155,5 +175,34 @@ def story_body_html(story: Any) -> Markup:
     return _store().get_or_render(key, lambda: str(macro(story)))
 
 
+class SharedExtension(Extension):
+    """`{% shared %}…{% endshared %}`: a part of the layout made only of words in the
+    interface language and links within the site (header, menus, footer), the same on every
+    page for a given `_context()`. Rendered once per context and reused for anonymous readers;
+    for a logged-in user, whose menu differs, and while templates reload from disk
+    (development), rendered every time."""
+
+    tags = {"shared"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(("name:endshared",), drop_needle=True)
+        where = nodes.Const(f"{parser.name}:{lineno}")  # one entry per `shared` in a template
+        call = self.call_method("_render", [where])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _render(self, where: str, caller: Callable[[], str]) -> str:
+        if (
+            self.environment.auto_reload
+            or not has_request_context()
+            or current_user.is_authenticated
+        ):
+            return caller()
+        return _store().get_or_render(("shared", where, *_context()), caller)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(teaser_html=teaser_html, story_body_html=story_body_html)
+    app.jinja_env.add_extension(SharedExtension)
+    app.jinja_env.globals.update(
+        teaser_html=teaser_html, teasers_html=teasers_html, story_body_html=story_body_html
+    )

@@ -157,8 +157,8 @@ def list_teasers(
             return first  # full within the first window: most listings
         first_window_done = True
     return _keyset_page(
-        filtered(filters),
-        lambda query: list(db.session.execute(query.with_only_columns(*TEASER_COLUMNS))),
+        _filtered_public(filters, TEASER_COLUMNS),
+        lambda query: list(db.session.execute(query)),
         after,
         before,
         limit,
@@ -173,8 +173,8 @@ def _first_teaser_page(filters: StoryFilters, limit: int) -> Listing:
     query = cache_versions.per_generation(
         ("first-teaser-page", filters, limit),
         lambda: (
-            filtered(filters)
-            .with_only_columns(*TEASER_COLUMNS)
+            # Columns, not the Story entity: a plain Core statement, no ORM loading step.
+            _filtered_public(filters, TEASER_COLUMNS)
             .where(within_window(None, True, package_setting("FIRST_WINDOW")))
             .order_by(*newest_first())
             .limit(limit + 1)

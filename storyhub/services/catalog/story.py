@@ -192,22 +192,64 @@ class PublicStory:
     update_of: PublicStory | None = None  # an update's original: its page holds the update
 
 
-def _public_stories(
-    *conditions: sa.ColumnElement[bool], order: tuple[Any, ...] = (STORIES.c.id,)
-) -> list[PublicStory]:
-    rows = db.session.execute(sa.select(*_STORY_COLUMNS).where(*conditions).order_by(*order))
-    return [PublicStory(*row) for row in rows]
+def _public_stories(statement: sa.Select[Any], story_id: int) -> list[PublicStory]:
+    return [PublicStory(*row) for row in db.session.execute(statement, {"story_id": story_id})]
+
+
+# The story page's statements, built once with the story's id as a parameter: building a
+# select (and its cache key) on each request cost the page more than SQLite takes to answer.
+_STORY_ID = sa.bindparam("story_id")
+_PUBLISHED = STORIES.c.status == StoryStatus.PUBLISHED
+_PUBLIC_STORY = (
+    sa.select(*_STORY_COLUMNS).where(STORIES.c.id == _STORY_ID, is_public()).order_by(STORIES.c.id)
+)
+_STORY = sa.select(*_STORY_COLUMNS).where(STORIES.c.id == _STORY_ID).order_by(STORIES.c.id)
+# The original and its published translations (ids ascend: the original comes first).
+_LANGUAGE_VERSIONS = (
+    sa.select(*_STORY_COLUMNS)
+    .where(
+        sa.or_(
+            STORIES.c.id == _STORY_ID,
+            sa.and_(STORIES.c.translation_of_id == _STORY_ID, _PUBLISHED),
+        )
+    )
+    .order_by(STORIES.c.id)
+)
+# For the updates, a status test no index can serve: SQLite would otherwise walk the
+# (status, submitted_at) index over every published story instead of the few updates.
+_UPDATES = (
+    sa.select(*_STORY_COLUMNS)
+    .where(
+        STORIES.c.update_of_id == _STORY_ID,
+        sa.func.lower(STORIES.c.status) == StoryStatus.PUBLISHED.value,
+    )
+    .order_by(STORIES.c.submitted_at, STORIES.c.id)
+)
+_DIAGNOSES = Diagnosis.__table__.c
+_DIAGNOSIS_IDS = (
+    sa.select(story_diagnoses.c.diagnosis_id)
+    .join(Diagnosis.__table__, _DIAGNOSES.id == story_diagnoses.c.diagnosis_id)
+    .where(story_diagnoses.c.story_id == _STORY_ID)
+    .order_by(_DIAGNOSES.position, _DIAGNOSES.id)
+)
+_TOPICS = Topic.__table__.c
+_TOPIC_SLUGS = (
+    sa.select(_TOPICS.slug)
+    .join(story_topics, story_topics.c.topic_id == _TOPICS.id)
+    .where(story_topics.c.story_id == _STORY_ID)
+    .order_by(_TOPICS.position, _TOPICS.id)
+)
 
 
 def find_public_story(story_id: int) -> PublicStory | None:
     """The published story with this id as plain values (None: unknown, unpublished or
     hidden); an update comes with its original (public too: `is_public` asks that)."""
-    found = _public_stories(STORIES.c.id == story_id, is_public())
+    found = _public_stories(_PUBLIC_STORY, story_id)
     if not found:
         return None
     story = found[0]
     if story.update_of_id is not None:
-        original = _public_stories(STORIES.c.id == story.update_of_id)
+        original = _public_stories(_STORY, story.update_of_id)
         return replace(story, update_of=original[0]) if original else None
     return story
 
@@ -229,46 +271,19 @@ def story_page(story: PublicStory | Story, with_related: bool = True) -> StoryPa
     """Gather what the story page shows: its public updates and all its public languages,
     as plain rows; diagnosis and topic names from the taxonomy snapshot; the related stories
     unless not `with_related` (the API does not show them)."""
-    published = STORIES.c.status == StoryStatus.PUBLISHED
-    # For the updates, a status test no index can serve: SQLite would otherwise walk the
-    # (status, submitted_at) index over every published story instead of the few updates.
-    published_by_key = sa.func.lower(STORIES.c.status) == StoryStatus.PUBLISHED.value
     original_id = story.translation_of_id or story.id
-    original, *translations = _public_stories(
-        sa.or_(
-            STORIES.c.id == original_id,
-            sa.and_(STORIES.c.translation_of_id == original_id, published),
-        )
-    )
+    original, *translations = _public_stories(_LANGUAGE_VERSIONS, original_id)
     if original.id != original_id:  # ids ascend: a translation never precedes its original
         raise LookupError(f"story {original_id} is not there")
     if not original.allow_translation:
         translations = []
     updates = [
-        replace(update, update_of=original)
-        for update in _public_stories(
-            STORIES.c.update_of_id == original_id,
-            published_by_key,
-            order=(STORIES.c.submitted_at, STORIES.c.id),
-        )
+        replace(update, update_of=original) for update in _public_stories(_UPDATES, original_id)
     ]
     known = taxonomy()
-    diagnosis_ids = list(
-        db.session.scalars(
-            sa.select(story_diagnoses.c.diagnosis_id)
-            .join(Diagnosis.__table__, Diagnosis.__table__.c.id == story_diagnoses.c.diagnosis_id)
-            .where(story_diagnoses.c.story_id == original_id)
-            .order_by(Diagnosis.__table__.c.position, Diagnosis.__table__.c.id)
-        )
-    )
-    topic_slugs = list(
-        db.session.scalars(
-            sa.select(Topic.__table__.c.slug)
-            .join(story_topics, story_topics.c.topic_id == Topic.__table__.c.id)
-            .where(story_topics.c.story_id == original_id)
-            .order_by(Topic.__table__.c.position, Topic.__table__.c.id)
-        )
-    )
+    by_id = {"story_id": original_id}
+    diagnosis_ids = list(db.session.scalars(_DIAGNOSIS_IDS, by_id))
+    topic_slugs = list(db.session.scalars(_TOPIC_SLUGS, by_id))
     language = story.language.split("-")[0]
     reader = current_locale()
     return StoryPage(

@@ -77,3 +77,36 @@ def test_the_store_is_bounded(app, client, demo):
     client.get("/stories/")
     client.get("/stories/?lang=it")
     assert len(app.extensions["storyhub-fragments"].local.items) == 3
+
+
+def _switcher(page: str) -> list[str]:
+    """The language switcher's links (wide screens' list) of a page."""
+    menu = page.split('<ul class="wide-only">', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'href="([^"]+)"', menu)
+
+
+def test_the_layout_is_shared_but_each_page_switches_language_to_itself(app, client, demo):
+    client.get("/topics/?lang=es")
+    spanish = client.get("/stories/?lang=es").get_data(as_text=True)
+    # The shared header, menu, search form and footer: in Spanish, links keeping the choice.
+    assert 'href="/submit?lang=es"' in spanish
+    assert '<input type="hidden" name="lang" value="es">' in spanish
+    assert "Saltar al contenido" in spanish
+    # The switcher names this page, not the first one that made the shared parts.
+    assert _switcher(spanish) == ["/stories/?lang=en", "/stories/?lang=it", "/stories/?lang=es"]
+    english = client.get("/diagnoses/").get_data(as_text=True)
+    assert "Skip to content" in english and 'href="/submit"' in english
+    assert '<input type="hidden" name="lang"' not in english
+    assert _switcher(english) == [
+        "/diagnoses/?lang=en",
+        "/diagnoses/?lang=it",
+        "/diagnoses/?lang=es",
+    ]
+
+
+def test_a_logged_in_menu_is_never_shared(app, client, demo, moderator, auth):
+    reader = app.test_client()
+    assert "Log out" not in reader.get("/topics/").get_data(as_text=True)
+    auth.login()
+    assert "Log out" in client.get("/topics/?as=moderator").get_data(as_text=True)
+    assert "Log out" not in reader.get("/topics/?as=reader").get_data(as_text=True)
