@@ -1,8 +1,10 @@
 """nginx's edge cache against a static file of the same size, same nginx, same run.
 
     .venv/bin/python bench/edge_cache.py [--rounds 3] [--duration 8] [--no-record]
+    .venv/bin/python bench/edge_cache.py --database /tmp/storyhub-1m/bench.sqlite3  # at 1M
 
-Starts deploy/run-local on a fresh SQLite database with the demo data, warms the cached topic
+Starts deploy/run-local on a fresh SQLite database with the demo data (or on `--database`, such
+as the one `bench/run.py --keep DIR` left with a million stories), warms the cached topic
 page (/topics/calcinosis, the nginx `proxy_cache` HIT), writes two static files next to the
 app's (removed afterwards): one with the page's body size, one with its size on the wire
 (headers included: the cached page carries the app's security headers, about 0.8 KB more),
@@ -19,6 +21,7 @@ import platform
 import re
 import secrets
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -86,15 +89,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--database", type=Path, help="an existing SQLite file with the demo "
+                        "loaded (bench/run.py --keep DIR leaves DIR/bench.sqlite3)")  # fmt: skip
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="storyhub-edge-"))
     port = run.free_port()
     env = {"PATH": os.environ["PATH"], "STORYHUB_CONFIG": "production",
            "PUBLIC_URL": f"http://127.0.0.1:{port}",
            "SECRET_KEY": secrets.token_urlsafe(32), "STORYHUB_INSTANCE": str(workdir),
-           "DATABASE_URL": f"sqlite:///{workdir / 'edge.sqlite3'}"}  # fmt: skip
+           "DATABASE_URL": f"sqlite:///{args.database or workdir / 'edge.sqlite3'}"}  # fmt: skip
     run.flask(["db", "upgrade"], env)
-    run.flask(["demo", "load"], env)
+    if args.database is None:
+        run.flask(["demo", "load"], env)
+    with sqlite3.connect(args.database or workdir / "edge.sqlite3") as counting:
+        stories = counting.execute("SELECT count(*) FROM stories").fetchone()[0]
     token = secrets.token_hex(4)
     same_body = STATIC / f"bench-same-body-{token}.html"
     same_wire = STATIC / f"bench-same-wire-{token}.html"
@@ -137,7 +145,8 @@ def main() -> None:
         f"commit {run.commit()} · {platform.node()} · {os.cpu_count()} cores · "
         f"load average before {' / '.join(f'{n:.1f}' for n in run.LOAD_BEFORE)} · "
         f"`bench/edge_cache.py`: deploy/run-local, wrk -t2 -c32 -d{args.duration}s, "
-        f"{args.rounds} rounds, the three targets in turn in each round · page body "
+        f"{args.rounds} rounds, the three targets in turn in each round · SQLite, "
+        f"{stories:,} stories · page body "
         f"{len(body):,} bytes, headers {len(head):,} bytes (static: {len(static_head):,})",
         "",
         "| target | " + " | ".join(f"round {n + 1}" for n in range(args.rounds)) + " | median |",
