@@ -20,9 +20,9 @@ What one public story contributes (`KINDS`):
 
 A translation is public only while its original is published and allows translations: a
 change to an original therefore moves its translations' contributions too. Moving a
-diagnosis in the tree changes every ancestor's count: that flush counts the diagnosis kinds
-again from scratch (`recount`, a few seconds at a million stories; taxonomy edits are rare),
-as do bulk loads that bypass the ORM.
+diagnosis in the tree changes the counts of its old and new ancestors: that flush counts those
+again (`recount_diagnoses`: their stories are read, seconds for a top-level diagnosis at a
+million stories; taxonomy edits are rare).
 """
 
 from __future__ import annotations
@@ -205,13 +205,18 @@ def full_counts(connection: sa.Connection, kinds: Iterable[str] = KINDS) -> Coun
 
 
 def _diagnosis_counts(
-    connection: sa.Connection, kinds: set[str], original: sa.ColumnElement[bool]
+    connection: sa.Connection,
+    kinds: set[str],
+    original: sa.ColumnElement[bool],
+    only: Iterable[int] | None = None,
 ) -> Counter[Key]:
+    """The diagnosis kinds, for every diagnosis or `only` these."""
     from storyhub.services.catalog.visibility import STORIES
 
-    closure = sa.select(Diagnosis.id.label("ancestor"), Diagnosis.id.label("descendant")).cte(
-        "closure", recursive=True
-    )
+    roots = sa.select(Diagnosis.id.label("ancestor"), Diagnosis.id.label("descendant"))
+    if only is not None:
+        roots = roots.where(Diagnosis.id.in_(sorted(only)))
+    closure = roots.cte("closure", recursive=True)
     child = so.aliased(Diagnosis)
     closure = closure.union_all(
         sa.select(closure.c.ancestor, child.id).where(child.parent_id == closure.c.descendant)
@@ -248,6 +253,32 @@ def recount(connection: sa.Connection, kinds: Iterable[str] = KINDS) -> None:
     add(connection, full_counts(connection, kinds))
 
 
+def recount_diagnoses(connection: sa.Connection, diagnosis_ids: set[int]) -> None:
+    """Count these diagnoses' subtrees again (a diagnosis moved: its old and new ancestors
+    gained or lost its stories; its own subtree, and every other, is unchanged)."""
+    from storyhub.services.catalog.visibility import is_original, is_public
+
+    if not diagnosis_ids:
+        return
+    keys = [str(d) for d in sorted(diagnosis_ids)]
+    connection.execute(
+        sa.delete(COUNTS).where(
+            sa.or_(
+                sa.and_(COUNTS.c.kind == "diagnosis", COUNTS.c.key.in_(keys)),
+                sa.and_(
+                    COUNTS.c.kind == "diagnosis-topic",
+                    sa.or_(*(COUNTS.c.key.startswith(f"{key}:") for key in keys)),
+                ),
+            )
+        )
+    )
+    original = sa.and_(is_public(), is_original())
+    add(
+        connection,
+        _diagnosis_counts(connection, set(DIAGNOSIS_KINDS), original, only=diagnosis_ids),
+    )
+
+
 # --- the flush hooks -----------------------------------------------------------------------
 
 
@@ -276,35 +307,54 @@ _PENDING = "public-counts"
 
 
 def _kinds_to_recount(session: so.Session, obj: Any) -> tuple[str, ...]:
-    """A diagnosis moved in the tree or removed, or a topic removed (its links go with it by
-    ON DELETE CASCADE, unseen by the ORM): the kinds to count again from scratch."""
-    if isinstance(obj, Diagnosis) and obj not in session.new:
-        attrs = sa.inspect(obj).attrs  # the relationship, or the key (synced at the flush)
-        if obj in session.deleted or any(
-            attrs[name].history.has_changes() for name in ("parent", "parent_id")
-        ):
-            return DIAGNOSIS_KINDS
+    """A diagnosis or topic removed (its links go with it by ON DELETE CASCADE, unseen by the
+    ORM): the kinds to count again from scratch."""
+    if isinstance(obj, Diagnosis) and obj in session.deleted:
+        return DIAGNOSIS_KINDS
     if isinstance(obj, Topic) and obj in session.deleted:
         return ("topic", "diagnosis-topic")
     return ()
 
 
+def _moved(session: so.Session, obj: Any) -> bool:
+    """A diagnosis given another parent (the relationship, or the key: synced at the flush)."""
+    if not isinstance(obj, Diagnosis) or obj in session.new or obj in session.deleted:
+        return False
+    attrs = sa.inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in ("parent", "parent_id"))
+
+
+def _ancestors_of(connection: sa.Connection, moved: list[Diagnosis]) -> set[int]:
+    """The ancestors (not the diagnoses themselves) of the moved diagnoses, as stored now."""
+    chains = _ancestors(connection)
+    return {a for d in moved for a in chains.get(d.id, (d.id,))[1:]}
+
+
 @sa.event.listens_for(so.Session, "before_flush")
 def _before_flush(session: so.Session, _context: Any, _instances: Any) -> None:
-    stories = []
+    stories, moved = [], []
     kinds: set[str] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Story):
             if _counted_change(session, obj):
                 stories.append(obj)
+        elif _moved(session, obj):
+            moved.append(obj)
         else:
             kinds.update(_kinds_to_recount(session, obj))
-    if not stories and not kinds:
+    if not stories and not kinds and not moved:
         return
     connection = session.connection()
     ids = _with_translations(connection, {s.id for s in stories if s.id is not None})
     session.info.setdefault(_PENDING, []).append(
-        (stories, ids, contributions(connection, ids), kinds)
+        (
+            stories,
+            ids,
+            contributions(connection, ids),
+            kinds,
+            moved,
+            _ancestors_of(connection, moved),
+        )
     )
 
 
@@ -314,13 +364,15 @@ def _after_flush(session: so.Session, _context: Any) -> None:
     if not pending:
         return
     connection = session.connection()
-    for stories, ids_before, before, kinds in pending:
+    for stories, ids_before, before, kinds, moved, old_ancestors in pending:
         ids = ids_before | _with_translations(connection, {s.id for s in stories})
         delta = contributions(connection, ids)
         delta.subtract(before)
         add(connection, delta)
         if kinds:
             recount(connection, sorted(kinds))
+        if moved and not set(DIAGNOSIS_KINDS) <= kinds:
+            recount_diagnoses(connection, old_ancestors | _ancestors_of(connection, moved))
 
 
 @sa.event.listens_for(so.Session, "after_rollback")
