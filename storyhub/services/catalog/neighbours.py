@@ -36,7 +36,8 @@ from storyhub.services.catalog.visibility import STORIES
 
 # How many earlier stories under each diagnosis a story's related stories and "stories like
 # it" are chosen from (read through `catalog.NEIGHBOURS`, so a test or an operator can change
-# it; a change must be followed by a cache flush, `flask cache clear`, like any rule change).
+# it; changing it changes pages without bumping their tags: call cache_versions.invalidate()
+# afterwards, as bulk loads do).
 NEIGHBOURS = 50
 
 _SD = story_diagnoses.c
