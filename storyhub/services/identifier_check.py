@@ -160,7 +160,7 @@ def story_counts(title: str, body: str, language: str, country: str, author_name
 
 
 def warm() -> None:
-    """Load what the detector reads (GeoNames' towns, about three seconds; the patterns of each
+    """Load what the detector reads (GeoNames' towns, one to three seconds of CPU; the patterns of each
     language the forms offer) now: gunicorn calls this as a worker starts, so no submission
     waits for it."""
     gazetteer.warm()
