@@ -59,7 +59,7 @@ logger_class = RedactingLogger
 
 def post_worker_init(worker: Any) -> None:
     """Load the language detector (about a second) and the identifier check's town names
-    (about three) as each worker starts: otherwise the first submission a worker takes waits
+    (one to three) as each worker starts: otherwise the first submission a worker takes waits
     for them, and every request queued behind it (bench/RESULTS.md, issue #18)."""
     from storyhub.services import identifier_check, language_check
 

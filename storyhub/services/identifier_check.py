@@ -160,9 +160,9 @@ def story_counts(title: str, body: str, language: str, country: str, author_name
 
 
 def warm() -> None:
-    """Load what the detector reads (GeoNames' towns, about three seconds; the patterns of each
-    language the forms offer) now: gunicorn calls this as a worker starts, so no submission
-    waits for it."""
+    """Load what the detector reads (GeoNames' towns, one to three seconds of CPU; the
+    patterns of each language the forms offer) now: gunicorn calls this as a worker starts,
+    so no submission waits for it."""
     gazetteer.warm()
     for language, country in (("en", "GB"), ("it", "IT"), ("es", "ES")):
         check("Warm up", "Anna wrote from Milan on 3 May 2020, aged 9.", language, country, "A.")

@@ -97,3 +97,36 @@ def test_an_edit_meeting_a_locked_database_is_409_with_the_text_kept(
     with app.app_context():
         story = db.session.scalar(sa.select(Story).filter_by(title="Learning to type again"))
         assert story.status is StoryStatus.PENDING and "busy" not in story.body_text
+
+
+def test_a_double_submission_that_passed_the_key_probe_yields_the_first_story(app, demo):
+    """Two POSTs of one form both find no story with their key, then both INSERT (the plain
+    INSERTs of services/arrival_rows.py): the second meets the unique key, and gets the first
+    one's story and receipt; nothing of its own is left behind."""
+    from storyhub.models import Relation, Submitter
+    from storyhub.services import submissions
+
+    key = "k" * 40
+
+    def submission() -> submissions.StorySubmission:
+        return submissions.StorySubmission(
+            author_name="R.B.", relation=Relation.SELF, country="IT", language="en",
+            title="Twice", body="The same story, sent twice.", consent_publish=True,
+            diagnoses=["morphea"], idempotency_key=key,
+        )  # fmt: skip
+
+    with app.test_request_context():
+        first = submissions.submit_story(submission())
+        counts = [db.session.scalar(sa.select(sa.func.count()).select_from(t))
+                  for t in (Story, Submitter)]  # fmt: skip
+        # The racing request: past the probe (it ran before the first committed).
+        second = Story(
+            status=StoryStatus.PENDING, author_name="R.B.", country="IT", language="en",
+            idempotency_key=submissions.stored_key(key),
+            submitter=submissions.new_submitter("t" * 43, "", True),
+        )  # fmt: skip
+        submissions.set_text(second, "Twice", "The same story, sent twice.")
+        winner = submissions.store_new(second, key, None, diagnosis_ids=[])
+        assert winner.id == first.story.id
+        assert [db.session.scalar(sa.select(sa.func.count()).select_from(t))
+                for t in (Story, Submitter)] == counts  # fmt: skip
