@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from wtforms import Field
 
-from storyhub import i18n, labels
+from storyhub import cache_versions, i18n, labels
 from storyhub.forms import ActionForm
 from storyhub.models import Story
 from storyhub.proxy import external_url
@@ -179,6 +179,7 @@ def init_app(app: Flask) -> None:
         filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},
         field_attrs=field_attrs,
         filter_labels=catalog.filter_labels,
+        publish_generation=cache_versions.current_generation,
     )
     app.jinja_env.filters.update(
         date=lambda d: format_date(d, "long") if d else "",
