@@ -199,13 +199,17 @@ class SharedExtension(Extension):
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
     def _render(self, where: str, keys: tuple[Hashable, ...], caller: Callable[[], str]) -> str:
-        if (
-            self.environment.auto_reload
-            or not has_request_context()
-            or current_user.is_authenticated
-        ):
+        if self.environment.auto_reload or not has_request_context() or not _anonymous():
             return caller()
         return _store().get_or_render(("shared", where, *_context(), *keys), caller)
+
+
+def _anonymous() -> bool:
+    """Whether no one is logged in: asked once per request, not once per shared part."""
+    anonymous = g.get("fragment_anonymous")
+    if anonymous is None:
+        anonymous = g.fragment_anonymous = not current_user.is_authenticated
+    return bool(anonymous)
 
 
 def init_app(app: Flask) -> None:
