@@ -42,9 +42,10 @@ def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     lookups.init_app(app)  # the <id:…> converter, before the routes that name it
     _register_blueprints(app)
 
-    from storyhub import cli, errors, pagecache, privacy, proxy, security, templating
+    from storyhub import cli, errors, pagecache, privacy, proxy, security, sessions, templating
 
     privacy.install_log_redaction(app)
+    sessions.init_app(app)
     pagecache.init_app(app)
     security.init_app(app)
     errors.init_app(app)

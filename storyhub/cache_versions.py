@@ -115,6 +115,11 @@ def _generation() -> Generation:
     return current_app.extensions["storyhub-page-generation"]
 
 
+def current_generation() -> str:
+    """The publish generation now: any change to public content moves it on."""
+    return _generation().read()
+
+
 def invalidate(tags: Iterable[str] = (cache_tags.ALL,)) -> None:
     """Make the pages with these tags stale (by default every page: bulk loads that bypass
     the ORM call this)."""

@@ -19,12 +19,23 @@ def current_locale() -> str:
     return str(locale) if locale else "en"
 
 
+_CHOSEN = "storyhub.chosen_ui_locale"
+
+
 def chosen_ui_locale() -> str | None:
-    """The interface language the reader picked explicitly with ?lang=, if it is one we have."""
+    """The interface language the reader picked explicitly with ?lang=, if it is one we have.
+    Every link a page builds asks (templating.keep_chosen_language): read once per request."""
     if not has_request_context():
         return None
+    environ = request.environ
+    try:
+        return environ[_CHOSEN]  # type: ignore[no-any-return]
+    except KeyError:
+        pass
     chosen = request.args.get("lang", "")
-    return chosen if chosen in current_app.config["STORYHUB_UI_LOCALES"] else None
+    found = chosen if chosen in current_app.config["STORYHUB_UI_LOCALES"] else None
+    environ[_CHOSEN] = found
+    return found
 
 
 def ui_locale() -> str:

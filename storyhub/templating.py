@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import format_date, format_number, format_timedelta
+from flask_babel import format_date, format_number, format_timedelta, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from wtforms import Field
 
-from storyhub import i18n, labels
+from storyhub import cache_versions, i18n, labels
 from storyhub.forms import ActionForm
 from storyhub.models import Story
 from storyhub.proxy import external_url
@@ -121,7 +124,35 @@ def _content_hash(path: str, _mtime_ns: int, _size: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+def _translations(context: Context) -> Any:
+    """The catalog a render uses: looked up once per render_template (`page_translations`,
+    a context processor), not through Flask-Babel's request context for every string; a
+    macro imported without the page's context looks it up as Flask-Babel does."""
+    found = context.get("_translations")
+    return found if found is not None else get_translations()
+
+
+@pass_context
+def _gettext(__context: Context, __string: str, **variables: Any) -> str:
+    """`_()` and `gettext()` in templates, as Jinja's i18n extension (new style) has them:
+    the translation is a format string, marked safe in autoescaped templates (the catalog's
+    own text), and the variables are escaped into it."""
+    text = _translations(__context).ugettext(__string)
+    return (Markup(text) if __context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+@pass_context
+def _ngettext(
+    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", __num)
+    text = _translations(__context).ungettext(__singular, __plural, __num)
+    return (Markup(text) if __context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
 def init_app(app: Flask) -> None:
+    app.context_processor(lambda: {"_translations": get_translations()})
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.url_defaults(keep_chosen_language)
@@ -148,6 +179,7 @@ def init_app(app: Flask) -> None:
         filter_args=lambda filters: {k: v for k, v in vars(filters).items() if v},
         field_attrs=field_attrs,
         filter_labels=catalog.filter_labels,
+        publish_generation=cache_versions.current_generation,
     )
     app.jinja_env.filters.update(
         date=lambda d: format_date(d, "long") if d else "",

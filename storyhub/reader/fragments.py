@@ -186,19 +186,30 @@ class SharedExtension(Extension):
 
     def parse(self, parser: Parser) -> nodes.Node:
         lineno = next(parser.stream).lineno
+        # `{% shared a, b %}`: the part also depends on a and b (hashable values), e.g. a
+        # diagnosis's slug and the publish generation its taxonomy data comes from.
+        keys: list[nodes.Expr] = []
+        while parser.stream.current.type != "block_end":
+            if keys:
+                parser.stream.expect("comma")
+            keys.append(parser.parse_expression())
         body = parser.parse_statements(("name:endshared",), drop_needle=True)
         where = nodes.Const(f"{parser.name}:{lineno}")  # one entry per `shared` in a template
-        call = self.call_method("_render", [where])
+        call = self.call_method("_render", [where, nodes.Tuple(keys, "load")])
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _render(self, where: str, caller: Callable[[], str]) -> str:
-        if (
-            self.environment.auto_reload
-            or not has_request_context()
-            or current_user.is_authenticated
-        ):
+    def _render(self, where: str, keys: tuple[Hashable, ...], caller: Callable[[], str]) -> str:
+        if self.environment.auto_reload or not has_request_context() or not _anonymous():
             return caller()
-        return _store().get_or_render(("shared", where, *_context()), caller)
+        return _store().get_or_render(("shared", where, *_context(), *keys), caller)
+
+
+def _anonymous() -> bool:
+    """Whether no one is logged in: asked once per request, not once per shared part."""
+    anonymous = g.get("fragment_anonymous")
+    if anonymous is None:
+        anonymous = g.fragment_anonymous = not current_user.is_authenticated
+    return bool(anonymous)
 
 
 def init_app(app: Flask) -> None:

@@ -102,6 +102,7 @@ def is_original() -> sa.ColumnElement[bool]:
     return sa.and_(_S.translation_of_id.is_(None), _S.update_of_id.is_(None))
 
 
+@functools.lru_cache(maxsize=4096)  # a story page links its own slug several times
 def title_slug(title: str) -> str:
     # The backend named: with "auto", python-slugify looks for the optional `unidecode` on
     # every call with an accent in it, a failed import that walks sys.path each time.

@@ -110,3 +110,13 @@ def test_a_logged_in_menu_is_never_shared(app, client, demo, moderator, auth):
     auth.login()
     assert "Log out" in client.get("/topics/?as=moderator").get_data(as_text=True)
     assert "Log out" not in reader.get("/topics/?as=reader").get_data(as_text=True)
+
+
+def test_a_diagnosis_heading_follows_what_is_published(client, make_story, make_topic):
+    make_topic("calcinosis", "Calcinosis")
+    make_story(title="First", topics=["calcinosis"])
+    before = client.get("/diagnoses/limited-cutaneous-ssc").get_data(as_text=True)
+    assert ">Calcinosis</a> (1)" in before
+    make_story(title="Second", topics=["calcinosis"])
+    after = client.get("/diagnoses/limited-cutaneous-ssc?again=1").get_data(as_text=True)
+    assert ">Calcinosis</a> (2)" in after
