@@ -68,7 +68,7 @@ def country(code: str) -> str:
 _COARSE = frozenset({ALL, STORIES})
 # Pages that show no stored story content at all (taxonomy edits still bump ALL).
 _STATIC = frozenset({"reader.robots", "api.index", "api.openapi", "static"})
-_FILTERS = ("diagnosis", "topic", "language", "country")
+_FILTERS = ("country", "topic", "diagnosis", "language")  # most selective first
 
 
 def page_tags(
@@ -96,10 +96,14 @@ def page_tags(
 
 
 def _filter_tags(args: Mapping[str, str]) -> list[str]:
-    """One tag per filter given (the listing holds only stories matching all of them, so any
-    one of its tags is bumped by every change that could add, drop or alter a story on it)."""
+    """The tag of one filter given: the listing holds only stories matching all of them, so
+    any one of its tags is bumped by every change that could add, drop or alter a story on it
+    (a change bumps every dimension of the story, before and after). The first of _FILTERS
+    given: a country is shared by fewer stories than a topic, a diagnosis (with its
+    sub-diagnoses) or a language, so fewer publishes make the page stale."""
     made = {"diagnosis": diagnosis, "topic": topic, "language": language, "country": country}
-    return [made[name](args[name].strip()) for name in _FILTERS if args.get(name, "").strip()]
+    given = [made[name](args[name].strip()) for name in _FILTERS if args.get(name, "").strip()]
+    return given[:1]
 
 
 def _related_shown(endpoint: str) -> int:

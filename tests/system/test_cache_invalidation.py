@@ -56,6 +56,11 @@ def public_urls(client: FlaskClient) -> list[str]:
         "/stories/?language=en",
         "/stories/?country=AR",
         "/stories/?topic=calcinosis&language=it",
+        # Filters combined: the page carries the tag of one of them (the most selective).
+        "/stories/?country=IT&diagnosis=limited-cutaneous-ssc",
+        "/stories/?language=en&topic=raynauds",
+        "/stories/?language=it&diagnosis=raynauds-phenomenon&country=IT",
+        "/api/v1/stories?diagnosis=systemic-sclerosis&language=en",
         _older_link(client, "/topics/raynauds"),
         *stories.values(),
         "/stories/1/like",

@@ -36,7 +36,8 @@ from storyhub.services.catalog.visibility import STORIES
 
 # How many earlier stories under each diagnosis a story's related stories and "stories like
 # it" are chosen from (read through `catalog.NEIGHBOURS`, so a test or an operator can change
-# it; a change must be followed by a cache flush, `flask cache clear`, like any rule change).
+# it; changing it changes pages without bumping their tags: call cache_versions.invalidate()
+# afterwards, as bulk loads do).
 NEIGHBOURS = 50
 
 _SD = story_diagnoses.c
@@ -137,7 +138,7 @@ def later_neighbours(story_id: int, diagnosis_ids: Sequence[int]) -> set[int]:
     return set(_read(story_id, diagnosis_ids, 0, window_size()))
 
 
-def nearest_first(story_id: int, source: Any = STORIES.c.id) -> tuple[Any, Any]:
+def nearest_first(story_id: Any, source: Any = STORIES.c.id) -> tuple[Any, Any]:
     """Order: the nearest earlier story first, then (for the first stories of a diagnosis)
     the nearest later one."""
     return (
@@ -146,12 +147,13 @@ def nearest_first(story_id: int, source: Any = STORIES.c.id) -> tuple[Any, Any]:
     )
 
 
-def shared_count(diagnosis_ids: Sequence[int], source: Any = STORIES.c.id) -> Any:
+def shared_count(diagnosis_ids: Sequence[int] | sa.BindParameter[Any], source: Any = None) -> Any:
     """How many of `diagnosis_ids` the story `source` is filed under (a correlated count over
     its few story_diagnoses rows)."""
+    source = STORIES.c.id if source is None else source
     return (
         sa.select(sa.func.count())
         .select_from(story_diagnoses)
-        .where(_SD.story_id == source, _SD.diagnosis_id.in_(list(diagnosis_ids)))
+        .where(_SD.story_id == source, _SD.diagnosis_id.in_(diagnosis_ids))
         .scalar_subquery()
     )

@@ -67,13 +67,21 @@ def related_teasers(
     ids = [*candidates.earlier, *candidates.later]
     if not ids:
         return []
-    rows = db.session.execute(
-        sa.select(*TEASER_COLUMNS)
-        .where(STORIES.c.id.in_(ids), is_public(by_key=True))
-        .order_by(shared_count(diagnosis_ids).desc(), *nearest_first(story_id))
-        .limit(limit)
+    parameters = {"ids": ids, "diagnoses": diagnosis_ids, "story": story_id, "limit": limit}
+    return teasers(list(db.session.execute(_RELATED, parameters)), with_translations=False)
+
+
+# Built once (the ids as expanding parameters): building a select costs a story page more
+# than SQLite takes to answer it.
+_RELATED = (
+    sa.select(*TEASER_COLUMNS)
+    .where(STORIES.c.id.in_(sa.bindparam("ids", expanding=True)), is_public(by_key=True))
+    .order_by(
+        shared_count(sa.bindparam("diagnoses", expanding=True)).desc(),
+        *nearest_first(sa.bindparam("story", type_=sa.Integer)),
     )
-    return teasers(list(rows), with_translations=False)
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
 
 
 @dataclass
