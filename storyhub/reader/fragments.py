@@ -205,10 +205,12 @@ class SharedExtension(Extension):
 
 
 def _anonymous() -> bool:
-    """Whether no one is logged in: asked once per request, not once per shared part."""
-    anonymous = g.get("fragment_anonymous")
+    """Whether no one is logged in: asked once per request (kept in the request's environ,
+    which no other request shares), not once per shared part."""
+    environ = request.environ
+    anonymous = environ.get("storyhub.fragment_anonymous")
     if anonymous is None:
-        anonymous = g.fragment_anonymous = not current_user.is_authenticated
+        anonymous = environ["storyhub.fragment_anonymous"] = not current_user.is_authenticated
     return bool(anonymous)
 
 
