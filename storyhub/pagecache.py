@@ -320,7 +320,9 @@ def note_page_tags(response: Response) -> Response:
     """Tell the middleware which tags a page it may store carries (from the endpoint, view
     arguments and query string: services/cache_tags.py); only for 200s it asked about."""
     environ = request.environ
-    if PAGE_TAGS in environ and response.status_code == 200:
+    # A page whose view ignored a query parameter is not stored: its tags (a query, for a
+    # story page) would be computed for nothing.
+    if PAGE_TAGS in environ and response.status_code == 200 and _view_read_every_parameter(environ):
         # From the query string itself: reading request.args would count as the view's reads.
         args = dict(_query_pairs(environ) or [])
         environ[PAGE_TAGS] = cache_tags.page_tags(request.endpoint, request.view_args, args)
