@@ -10,12 +10,9 @@ do the same work at ten times the stories. (bench/listing_bounded.py measures it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import sqlalchemy as sa
 
 from storyhub.extensions import db
 from storyhub.models import Story
@@ -23,35 +20,10 @@ from storyhub.services import catalog
 from storyhub.services.catalog import listings
 from storyhub.services.tools.synthetic import generate_stories
 from tests.plugins.app import TEST_DATABASE_URL
+from tests.plugins.sqlite_work import STEP, sqlite_work
 
 RARE = "diagnosis=morphea&topic=calcinosis&language=fr&country=IT"
 COMMON = "country=IT&diagnosis=morphea"
-STEP = 100  # instructions per progress-handler call
-
-
-@contextmanager
-def sqlite_work(app) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
-    """Count the instructions SQLite runs for statements executed inside the block."""
-    ticks = [0]
-    touched = []
-
-    def tick() -> int:
-        ticks[0] += 1
-        return 0
-
-    def install(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        raw = conn.connection.driver_connection
-        raw.set_progress_handler(tick, STEP)
-        touched.append(raw)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", install)
-        try:
-            yield ticks
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", install)
-            for raw in touched:
-                raw.set_progress_handler(None, STEP)
 
 
 def _work(app, client, url: str) -> int:  # type: ignore[no-untyped-def]

@@ -12,8 +12,6 @@ walk's plan, on SQLite and PostgreSQL, is an index range with a LIMIT, nothing r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -23,33 +21,9 @@ from storyhub.models import Story, StoryStatus
 from storyhub.services.catalog import neighbours
 from storyhub.services.tools.synthetic import generate_stories
 from tests.plugins.app import TEST_DATABASE_URL
+from tests.plugins.sqlite_work import STEP, sqlite_work
 
-STEP = 100  # instructions per progress-handler call
 ON_SQLITE = TEST_DATABASE_URL.startswith("sqlite")
-
-
-@contextmanager
-def sqlite_work(app) -> Iterator[list[int]]:  # type: ignore[no-untyped-def]
-    """Count the instructions SQLite runs for statements executed inside the block."""
-    ticks, touched = [0], []
-
-    def tick() -> int:
-        ticks[0] += 1
-        return 0
-
-    def install(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        raw = conn.connection.driver_connection
-        raw.set_progress_handler(tick, STEP)
-        touched.append(raw)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", install)
-        try:
-            yield ticks
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", install)
-            for raw in touched:
-                raw.set_progress_handler(None, STEP)
 
 
 def _work(app, client, url: str) -> int:  # type: ignore[no-untyped-def]
