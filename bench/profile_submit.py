@@ -22,19 +22,19 @@ import cProfile
 import io
 import os
 import pstats
-import re
 import secrets
 import shutil
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+import run  # noqa: E402  (bench/run.py: the same form the gunicorn benchmark posts)
 
 PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -54,16 +54,7 @@ def template(client) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     """The form body (with KEYPLACEHOLDER for the submission key) and the session cookie, as
     bench/run.py's submission_template gets them."""
     response = client.get("/submit", base_url=PUBLIC_URL)
-    page = response.get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    cookie = response.headers["Set-Cookie"].split(";", 1)[0]
-    form = urllib.parse.urlencode({
-        "csrf_token": token, "submission_key": "benchmarkKEYPLACEHOLDER", "author_name": "B.M.",
-        "relation": "self", "country": "IT", "language": "en", "diagnoses": "morphea",
-        "title": "Benchmark story", "consent_publish": "y",
-        "body": "A benchmark story, long enough to pass every rule of the form.",
-    })  # fmt: skip
-    return form, cookie
+    return run.submission_form(response.get_data(as_text=True), response.headers["Set-Cookie"])
 
 
 def benchmark_stories(database: Path) -> int:

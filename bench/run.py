@@ -138,8 +138,14 @@ def wrk(
 def submission_template(port: int) -> tuple[str, str]:
     """A valid story form (CSRF token + its session cookie) for wrk to POST again and again."""
     _status, headers, page = get(port, "/submit")
+    return submission_form(page, headers.get("Set-Cookie", ""))
+
+
+def submission_form(page: str, set_cookie: str) -> tuple[str, str]:
+    """The story form to POST (with KEYPLACEHOLDER where each request puts its submission
+    key) and the session cookie, from the form page and its Set-Cookie header."""
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    cookie = headers.get("Set-Cookie", "").split(";", 1)[0]
+    cookie = set_cookie.split(";", 1)[0]
     form = urllib.parse.urlencode({
         "csrf_token": token, "submission_key": "benchmarkKEYPLACEHOLDER", "author_name": "B.M.",
         "relation": "self", "country": "IT", "language": "en", "diagnoses": "morphea",
