@@ -160,6 +160,27 @@ def redis_available() -> bool:
 
 
 @pytest.fixture
+def uncached(app: Flask, database_url: str) -> Iterator[FlaskClient]:
+    """The same site on the same database, without the page cache: the truth a cached page is
+    compared with, byte for byte (tests/system/test_cache_invalidation*.py). It shares the
+    app's instance folder, so its per-generation data moves on with each change."""
+    truth = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": None,
+            "INSTANCE_PATH": app.instance_path,
+            "PAGE_CACHE_ENABLED": False,
+        }
+    )
+    yield truth.test_client()
+    with truth.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
 def more_apps(database_url: str, tmp_path: Path) -> Iterator[Any]:
     """Make more apps on this test's database, as more workers or machines would be: each with
     its own instance folder and `overrides`, built from `config` (a Config class) when given.

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -18,7 +17,6 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Diagnosis, Story, StoryStatus, Topic, TopicText
 from storyhub.models.consent import ConsentPurpose
@@ -101,24 +99,10 @@ def public_urls(client: FlaskClient) -> list[str]:
 
 
 @pytest.fixture
-def uncached(app: Flask, database_url: str) -> FlaskClient:
-    """The same site on the same database, without the page cache: the truth."""
-    truth = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
-            "SERVER_NAME": None,
-            # The same counters: its per-generation data (counts) moves on with each change.
-            "INSTANCE_PATH": app.instance_path,
-            "PAGE_CACHE_ENABLED": False,
-        }
-    )
-    truth.config["STORIES_PER_PAGE"] = app.config["STORIES_PER_PAGE"] = 2
-    yield truth.test_client()
-    with truth.app_context():
-        db.engine.dispose()
+def uncached(uncached: FlaskClient, app: Flask) -> FlaskClient:
+    """The uncached twin (tests/plugins/app.py), both sites with two stories per page."""
+    uncached.application.config["STORIES_PER_PAGE"] = app.config["STORIES_PER_PAGE"] = 2
+    return uncached
 
 
 def _story(number: int) -> Story:

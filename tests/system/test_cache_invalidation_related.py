@@ -8,40 +8,19 @@ The window is made small (catalog.NEIGHBOURS = 3), so that a dozen stories show 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from storyhub import create_app
 from storyhub.extensions import db
 from storyhub.models import Story, StoryStatus
 from storyhub.services import catalog
 
 A = "raynauds-phenomenon"
 CROWD = 11  # published stories under A, s0 … s10; a pending one waits between s2 and s3
-
-
-@pytest.fixture
-def uncached(app: Flask, database_url: str) -> Iterator[FlaskClient]:
-    """The same site on the same database, without the page cache: the truth."""
-    truth = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key-" + uuid.uuid4().hex,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "RATELIMIT_ENABLED": False,
-            "SERVER_NAME": None,
-            "INSTANCE_PATH": app.instance_path,
-            "PAGE_CACHE_ENABLED": False,
-        }
-    )
-    yield truth.test_client()
-    with truth.app_context():
-        db.engine.dispose()
 
 
 def _get(client: FlaskClient, url: str) -> tuple[int, bytes, str | None]:
